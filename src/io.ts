@@ -1,0 +1,41 @@
+// The streams and environment a command runs with: the real process in production, captured
+// buffers in tests, so every command can be exercised in-process.
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** True when stdout is a terminal: colours and progress bars only then. */
+  isTty: boolean;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    isTty: Boolean(process.stdout.isTTY),
+  };
+}
+
+/** An Io whose output is collected, for tests. */
+export function captureIo(overrides: Partial<Io> = {}): Io & { out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    env: {},
+    cwd: process.cwd(),
+    isTty: false,
+    ...overrides,
+    out: () => out,
+    err: () => err,
+  };
+}
