@@ -43,22 +43,17 @@ export async function loadConfig(root: string): Promise<ConfigResult> {
       config: undefined,
       source: undefined,
       diagnostics: missing
-        ? [
-            error(
-              fileStart(CONFIG_FILE),
-              `${CONFIG_FILE} not found in ${root}: is --dir the repository root?`,
-            ),
-          ]
+        ? [error(fileStart(CONFIG_FILE), `${CONFIG_FILE} not found: is --dir the repository root?`)]
         : read.diagnostics,
     };
   }
   const source = read.source;
   const diagnostics = schemas().validate("config", source);
-  if (diagnostics.length > 0) return { config: undefined, source, diagnostics };
-
   const data = source.data as Partial<RosterConfig> & { tenant: string };
   const profileKeys = schemas().profileKeys;
-  (data.ownedElsewhere ?? []).forEach((key, index) => {
+  const owned: unknown[] = Array.isArray(data.ownedElsewhere) ? data.ownedElsewhere : [];
+  owned.forEach((key, index) => {
+    if (typeof key !== "string") return;
     if (key === "userPrincipalName" || key === "id" || !profileKeys.includes(key)) {
       const hint = closest(key, profileKeys);
       diagnostics.push(
@@ -69,6 +64,7 @@ export async function loadConfig(root: string): Promise<ConfigResult> {
       );
     }
   });
+  if (diagnostics.length > 0) return { config: undefined, source, diagnostics };
   const config: RosterConfig = {
     tenant: data.tenant,
     graphUrl: (data.graphUrl ?? DEFAULT_CONFIG.graphUrl).replace(/\/+$/, ""),

@@ -3,7 +3,7 @@
 import { lstat, realpath } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import sharp, { type Metadata } from "sharp";
-import { type Diagnostic, error } from "../diagnostics.js";
+import { type Diagnostic, error, fileStart } from "../diagnostics.js";
 import type { DesiredProfile } from "./types.js";
 
 export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
@@ -13,15 +13,18 @@ const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp"]);
 export async function checkPhoto(root: string, profile: DesiredProfile): Promise<Diagnostic[]> {
   const photo = profile.photo;
   if (photo?.kind !== "file") return [];
-  const at = photo.source;
-  const fail = (message: string) => [error(at, `${photo.path}: ${message}`)];
+  // Where the file cannot be found, point at the reference; where its content is wrong, at the file.
+  const notFound = (message: string) => [error(photo.source, `${photo.path}: ${message}`)];
+  const fail = (message: string) => [error(fileStart(photo.path), `${message} (photo of ${profile.file})`)];
 
   let info: import("node:fs").Stats;
   try {
     info = await lstat(photo.absolutePath);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return fail(code === "ENOENT" ? "photo file not found" : `cannot read photo (${code ?? String(err)})`);
+    return notFound(
+      code === "ENOENT" ? "photo file not found" : `cannot read photo (${code ?? String(err)})`,
+    );
   }
   if (info.isSymbolicLink()) {
     try {
@@ -32,7 +35,7 @@ export async function checkPhoto(root: string, profile: DesiredProfile): Promise
       }
       info = await lstat(target);
     } catch {
-      return fail("symbolic link to a file that does not exist");
+      return notFound("symbolic link to a file that does not exist");
     }
   }
   if (!info.isFile()) return fail("not a file");

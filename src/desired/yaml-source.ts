@@ -135,11 +135,11 @@ function findNode(
 }
 
 function yamlMessage(code: string, message: string): string {
-  const first = message.split("\n")[0] ?? message;
+  const first = (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
   if (code === "DUPLICATE_KEY") return "duplicate key: each property may appear once";
   if (code === "TAG_RESOLVE_FAILED")
-    return `${first.replace(/ at line \d+, column \d+:?$/, "")}: tags are not allowed`;
-  return `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
+    return `YAML tag ${first.replace(/^Unresolved tag: /, "")} is not allowed`;
+  return `YAML syntax error: ${first}`;
 }
 
 function isOnlyComments(text: string): boolean {
