@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { type Diagnostic, error } from "../diagnostics.js";
+import { canonicalPhoneNumber } from "../phone.js";
 import { closest } from "../util/suggest.js";
 import type { YamlSource } from "./yaml-source.js";
 
@@ -17,10 +17,6 @@ function loadSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(new URL(`../../schema/${name}`, import.meta.url), "utf8")) as JsonSchema;
 }
 
-/** `+CC …` that libphonenumber accepts as a valid number: what Graph takes for phone methods. */
-export function isInternationalPhoneNumber(value: string): boolean {
-  return value.trim().startsWith("+") && parsePhoneNumberFromString(value)?.isValid() === true;
-}
 
 /** Keys that describe one person and so make no sense in a `_defaults.yaml`. */
 export const PER_PROFILE_KEYS = ["userPrincipalName", "id", "photo", "authentication"] as const;
@@ -40,7 +36,8 @@ export function schemas(): SchemaSet {
   if (cached) return cached;
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
-  ajv.addFormat("international-phone", { type: "string", validate: isInternationalPhoneNumber });
+  // The same canonical form the plan compares with and apply sends, so valid here means usable there.
+  ajv.addFormat("international-phone", { type: "string", validate: (value) => canonicalPhoneNumber(value) !== undefined });
 
   const profile = loadSchema("profile.schema.json");
   const defaults: JsonSchema = structuredClone(profile);
