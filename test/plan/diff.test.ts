@@ -1,0 +1,443 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type DiffInput, diff } from "../../src/plan/diff.js";
+import { authValueDigest } from "../../src/plan/diff-auth.js";
+import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
+import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
+
+const ADELE = "AdeleV@contoso.com";
+const ALEX = "AlexW@contoso.com";
+const HASH_A = "f0f0f0f0f0f0f0f0";
+const HASH_A_REENCODED = "f0f0f0f0f0f0f0f1"; // one bit away: the same photo after Graph re-encodes it
+const HASH_B = "0f0f0f0f0f0f0f0f";
+
+function run(profiles: ProfileSpec[], users: ActualUser[], overrides: Partial<DiffInput> = {}) {
+  return diff({
+    profiles: profiles.map(profile),
+    config: config(),
+    photoHashes: new Map([
+      ["photos/adele.jpg", HASH_A],
+      ["photos/other.jpg", HASH_B],
+    ]),
+    actual: tenantOf(users),
+    ...overrides,
+  });
+}
+
+const changesOf = (result: ReturnType<typeof run>) =>
+  result.users.flatMap((u) =>
+    u.changes.map((c) => ({ path: c.path, action: c.action, before: c.before, after: c.after })),
+  );
+
+describe("attributes", () => {
+  it("plans only the keys the profile sets, with before, after and the source position", () => {
+    const result = run(
+      [
+        {
+          upn: ADELE,
+          attributes: { jobTitle: "Retail Manager", officeLocation: "18/2111", mobilePhone: null },
+        },
+      ],
+      [
+        user({
+          userPrincipalName: ADELE,
+          properties: { jobTitle: "Clerk", mobilePhone: "+1 425 555 0110", department: "X" },
+        }),
+      ],
+    );
+    expect(changesOf(result)).toEqual([
+      { path: "jobTitle", action: "update", before: "Clerk", after: "Retail Manager" },
+      { path: "officeLocation", action: "add", before: null, after: "18/2111" },
+      { path: "mobilePhone", action: "remove", before: "+1 425 555 0110", after: null },
+    ]);
+    const change = result.users[0]?.changes[0];
+    expect(change?.source.file).toBe("profiles/adelev.yaml");
+    expect(change?.sensitive).toBe(false);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("sees no change where Graph merely stores the value differently", () => {
+    const result = run(
+      [
+        {
+          upn: ADELE,
+          attributes: {
+            officeLocation: null,
+            businessPhones: [],
+            mail: "AdeleV@Contoso.com",
+            otherMails: ["b@x.example", "a@x.example"],
+            employeeHireDate: "2014-01-01T00:00:00.000Z",
+            "employeeOrgData.costCenter": null,
+          },
+        },
+      ],
+      [
+        user({
+          userPrincipalName: "adelev@CONTOSO.com",
+          properties: {
+            officeLocation: "",
+            businessPhones: [],
+            mail: "adelev@contoso.com",
+            otherMails: ["A@x.example", "B@x.example"],
+            employeeHireDate: "2014-01-01T00:00:00Z",
+            employeeOrgData: null,
+          },
+        }),
+      ],
+    );
+    expect(result.users).toEqual([]);
+    expect(result.managedUsers).toBe(1);
+  });
+
+  it("compares employeeOrgData and extension attributes sub-key by sub-key", () => {
+    const result = run(
+      [
+        {
+          upn: ADELE,
+          attributes: {
+            "employeeOrgData.costCenter": "4401",
+            "onPremisesExtensionAttributes.extensionAttribute1": "b",
+          },
+        },
+      ],
+      [
+        user({
+          userPrincipalName: ADELE,
+          properties: {
+            employeeOrgData: { division: "Stores", costCenter: "4400" },
+            onPremisesExtensionAttributes: { extensionAttribute1: "b", extensionAttribute2: "z" },
+          },
+        }),
+      ],
+    );
+    expect(changesOf(result)).toEqual([
+      { path: "employeeOrgData.costCenter", action: "update", before: "4400", after: "4401" },
+    ]);
+  });
+
+  it("skips attributes on-premises AD masters for a synced user, but plans cloud-only ones", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "Manager", usageLocation: "US" } }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          onPremisesSyncEnabled: true,
+          properties: { jobTitle: "Clerk", usageLocation: "GB" },
+        }),
+      ],
+    );
+    expect(changesOf(result)).toEqual([
+      { path: "usageLocation", action: "update", before: "GB", after: "US" },
+    ]);
+    expect(result.users[0]?.skipped).toMatchObject([
+      {
+        path: "jobTitle",
+        before: "Clerk",
+        after: "Manager",
+        reason: expect.stringContaining("on-premises AD"),
+      },
+    ]);
+  });
+
+  it("skips keys owned elsewhere, naming roster.yaml", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { employeeId: "1001", jobTitle: "Clerk" } }],
+      [user({ userPrincipalName: ADELE, properties: { employeeId: "999", jobTitle: "Clerk" } })],
+      { config: config({ ownedElsewhere: ["employeeId"] }) },
+    );
+    expect(changesOf(result)).toEqual([]);
+    expect(result.users[0]?.skipped).toMatchObject([
+      { path: "employeeId", reason: expect.stringContaining("ownedElsewhere") },
+    ]);
+  });
+});
+
+describe("users", () => {
+  it("reports a profile whose user does not exist as an error at the profile's UPN", () => {
+    const result = run([{ upn: "ghost@contoso.com" }], [user({ userPrincipalName: ADELE })]);
+    expect(result.errors).toMatchObject([
+      {
+        message: expect.stringContaining("ghost@contoso.com does not exist in the tenant"),
+        source: { file: "profiles/ghost.yaml" },
+      },
+    ]);
+    expect(result.managedUsers).toBe(0);
+    expect(result.unmanagedUsers).toBe(1);
+  });
+
+  it("matches by id when the profile has one, and plans a UPN rename as sensitive", () => {
+    const result = run(
+      [{ upn: "adele.vance@contoso.com", id: "AAAA-1" }],
+      [user({ userPrincipalName: ADELE, id: "aaaa-1" }), user({ userPrincipalName: ALEX })],
+    );
+    expect(result.users[0]?.changes).toMatchObject([
+      {
+        kind: "attribute",
+        path: "userPrincipalName",
+        before: ADELE,
+        after: "adele.vance@contoso.com",
+        sensitive: true,
+      },
+    ]);
+    expect(result.unmanagedUsers).toBe(1);
+  });
+
+  it("refuses any change to a protected user, as an error, keeping the would-be changes as skipped", () => {
+    const result = run(
+      [{ upn: "BreakGlass@contoso.com", attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: "breakglass@contoso.com" })],
+      { config: config({ protected: ["breakglass@contoso.com"] }) },
+    );
+    expect(result.errors[0]?.message).toContain("protected in roster.yaml");
+    expect(result.users[0]?.changes).toEqual([]);
+    expect(result.users[0]?.skipped).toMatchObject([
+      { path: "jobTitle", reason: "protected in roster.yaml" },
+    ]);
+  });
+
+  it("marks every change to a user holding an admin role as sensitive, with a warning", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: ADELE, roles: ["Global Administrator"] })],
+    );
+    expect(result.users[0]?.changes).toMatchObject([{ path: "jobTitle", sensitive: true }]);
+    expect(result.warnings[0]?.message).toContain("Global Administrator");
+  });
+});
+
+describe("manager", () => {
+  const alex = user({ userPrincipalName: ALEX, id: "id-alex" });
+  const megan = user({ userPrincipalName: "MeganB@contoso.com", id: "id-megan" });
+
+  it("plans add, update and remove by UPN, case-insensitively", () => {
+    const result = run(
+      [
+        { upn: ADELE, manager: "alexw@CONTOSO.com" },
+        { upn: "MeganB@contoso.com", manager: "alexw@contoso.com" },
+        { upn: ALEX, manager: null },
+      ],
+      [
+        user({ userPrincipalName: ADELE, manager: null }),
+        { ...megan, manager: { id: "id-adele", userPrincipalName: ADELE } },
+        { ...alex, manager: { id: "id-megan", userPrincipalName: "MeganB@contoso.com" } },
+      ],
+    );
+    expect(changesOf(result)).toEqual([
+      { path: "manager", action: "add", before: null, after: { userPrincipalName: ALEX, id: "id-alex" } },
+      {
+        path: "manager",
+        action: "remove",
+        before: { userPrincipalName: "MeganB@contoso.com", id: "id-megan" },
+        after: null,
+      },
+      {
+        path: "manager",
+        action: "update",
+        before: { userPrincipalName: ADELE, id: "id-adele" },
+        after: { userPrincipalName: ALEX, id: "id-alex" },
+      },
+    ]);
+  });
+
+  it("sees no change when the manager is already right", () => {
+    const result = run(
+      [{ upn: ADELE, manager: "ALEXW@contoso.com" }],
+      [user({ userPrincipalName: ADELE, manager: { id: "id-alex", userPrincipalName: ALEX } }), alex],
+    );
+    expect(result.users).toEqual([]);
+  });
+
+  it("reports a manager missing from the tenant as an error at the manager key", () => {
+    const result = run([{ upn: ADELE, manager: "ghost@contoso.com" }], [user({ userPrincipalName: ADELE })]);
+    expect(result.errors).toMatchObject([
+      { message: "manager ghost@contoso.com does not exist in the tenant", userPrincipalName: ADELE },
+    ]);
+    expect(result.users).toEqual([]);
+  });
+});
+
+describe("photo", () => {
+  it("compares by perceptual hash: a re-encoded copy is no change, another picture is", () => {
+    const stored = (hash: string) => ({ etag: "E1", hash, width: 648, height: 648 });
+    const same = run(
+      [{ upn: ADELE, photo: { file: "photos/adele.jpg" } }],
+      [user({ userPrincipalName: ADELE, photo: stored(HASH_A_REENCODED) })],
+    );
+    expect(same.users).toEqual([]);
+    const other = run(
+      [{ upn: ADELE, photo: { file: "photos/adele.jpg" } }],
+      [user({ userPrincipalName: ADELE, photo: stored(HASH_B) })],
+    );
+    expect(changesOf(other)).toEqual([
+      {
+        path: "photo",
+        action: "update",
+        before: { etag: "E1", hash: HASH_B },
+        after: { file: "photos/adele.jpg", hash: HASH_A },
+      },
+    ]);
+  });
+
+  it("adds a missing photo and removes one where the profile says photo: null", () => {
+    const result = run(
+      [
+        { upn: ADELE, photo: { file: "photos/adele.jpg" } },
+        { upn: ALEX, photo: null },
+      ],
+      [
+        user({ userPrincipalName: ADELE, photo: null }),
+        user({ userPrincipalName: ALEX, photo: { etag: "E9", hash: HASH_B, width: 96, height: 96 } }),
+      ],
+    );
+    expect(changesOf(result)).toEqual([
+      { path: "photo", action: "add", before: null, after: { file: "photos/adele.jpg", hash: HASH_A } },
+      { path: "photo", action: "remove", before: { etag: "E9", hash: HASH_B }, after: null },
+    ]);
+  });
+});
+
+describe("authentication methods", () => {
+  const methods = {
+    phoneMethods: [
+      {
+        id: "3179e48a-750b-4051-897c-87b9720928f7",
+        phoneType: "mobile" as const,
+        phoneNumber: "+1 4255550110",
+      },
+      {
+        id: "e37fc753-ff3b-4958-9484-eaa9425c82bc",
+        phoneType: "office" as const,
+        phoneNumber: "+1 4255550100",
+      },
+    ],
+    emailMethods: [{ id: "3ddfcfc8-9383-446f-83cc-3ab9be4be18f", emailAddress: "Adele@Personal.example" }],
+  };
+
+  it("compares numbers in Graph's canonical form and e-mail case-insensitively", () => {
+    const result = run(
+      [
+        {
+          upn: ADELE,
+          authentication: {
+            mobile: "+1 (425) 555-0110",
+            office: "+14255550100",
+            email: "adele@personal.example",
+          },
+        },
+      ],
+      [user({ userPrincipalName: ADELE, authentication: methods })],
+    );
+    expect(result.users).toEqual([]);
+  });
+
+  it("plans add, update and remove, masked before, canonical after, the method id and a digest", () => {
+    const result = run(
+      [
+        {
+          upn: ADELE,
+          authentication: { mobile: "+1 425 555 0199", office: null, alternateMobile: "+44 20 7946 0123" },
+        },
+      ],
+      [user({ userPrincipalName: ADELE, authentication: methods })],
+    );
+    expect(result.users[0]?.changes).toEqual([
+      expect.objectContaining({
+        path: "authentication.mobile",
+        action: "update",
+        before: "+1 ••••••0110",
+        after: "+1 4255550199",
+        methodId: "3179e48a-750b-4051-897c-87b9720928f7",
+        beforeDigest: authValueDigest("mobile", "+1 4255550110"),
+        sensitive: true,
+      }),
+      expect.objectContaining({
+        path: "authentication.alternateMobile",
+        action: "add",
+        before: null,
+        after: "+44 2079460123",
+      }),
+      expect.objectContaining({
+        path: "authentication.office",
+        action: "remove",
+        after: null,
+        methodId: "e37fc753-ff3b-4958-9484-eaa9425c82bc",
+      }),
+    ]);
+    expect(JSON.stringify(result)).not.toContain("4255550110"); // the tenant's number never appears unmasked
+  });
+
+  it("refuses an alternate mobile that would be left without a mobile", () => {
+    const result = run(
+      [{ upn: ADELE, authentication: { mobile: null } }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          authentication: {
+            phoneMethods: [
+              ...methods.phoneMethods,
+              { id: "b6", phoneType: "alternateMobile", phoneNumber: "+1 4255550111" },
+            ],
+            emailMethods: [],
+          },
+        }),
+      ],
+    );
+    expect(result.errors[0]?.message).toContain("needs a `mobile` number");
+  });
+
+  it("skips authentication changes for a user holding an admin role, since Graph refuses them", () => {
+    const result = run(
+      [{ upn: ADELE, authentication: { email: "new@personal.example" } }],
+      [user({ userPrincipalName: ADELE, roles: ["Privileged Role Administrator"], authentication: methods })],
+    );
+    expect(result.users[0]?.changes).toEqual([]);
+    expect(result.users[0]?.skipped[0]?.reason).toContain("admin role");
+  });
+});
+
+describe("convergence", () => {
+  // Graph's way of storing what it is sent: numbers canonicalised, strings kept, empties as null.
+  function applyLikeGraph(actual: ActualUser, result: ReturnType<typeof run>): ActualUser {
+    const next: ActualUser = structuredClone(actual);
+    for (const change of result.users.flatMap((u) => u.changes)) {
+      if (change.kind !== "attribute") continue;
+      const [top, sub] = change.path.split(".") as [string, string | undefined];
+      if (sub) {
+        next.properties[top] = { ...((next.properties[top] as object | null) ?? {}), [sub]: change.after };
+      } else {
+        next.properties[top] = change.after === "" ? null : change.after;
+      }
+    }
+    return next;
+  }
+
+  const text = fc.oneof(fc.constant(null), fc.constant(""), fc.string({ maxLength: 12 }));
+  it("a plan made right after applying a plan is empty", () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          { jobTitle: text, department: text, city: text, "employeeOrgData.division": text },
+          { requiredKeys: [] },
+        ),
+        fc.record(
+          {
+            jobTitle: text,
+            department: text,
+            city: text,
+            employeeOrgData: fc.option(fc.record({ division: text, costCenter: text })),
+          },
+          {
+            requiredKeys: [],
+          },
+        ),
+        (desired, actualProps) => {
+          const before = user({ userPrincipalName: ADELE, properties: actualProps });
+          const first = run([{ upn: ADELE, attributes: desired }], [before]);
+          const second = run([{ upn: ADELE, attributes: desired }], [applyLikeGraph(before, first)]);
+          expect(second.users).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
