@@ -17,7 +17,6 @@ function loadSchema(name: string): JsonSchema {
   return JSON.parse(readFileSync(new URL(`../../schema/${name}`, import.meta.url), "utf8")) as JsonSchema;
 }
 
-
 /** Keys that describe one person and so make no sense in a `_defaults.yaml`. */
 export const PER_PROFILE_KEYS = ["userPrincipalName", "id", "photo", "authentication"] as const;
 
@@ -30,14 +29,35 @@ export interface SchemaSet {
 }
 
 let cached: SchemaSet | undefined;
+let ajvInstance: Ajv2020 | undefined;
+
+/** One strict ajv for every schema of the project, with the formats they use. */
+function ajv(): Ajv2020 {
+  if (ajvInstance) return ajvInstance;
+  ajvInstance = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+  addFormats(ajvInstance);
+  // The same canonical form the plan compares with and apply sends, so valid here means usable there.
+  ajvInstance.addFormat("international-phone", {
+    type: "string",
+    validate: (value) => canonicalPhoneNumber(value) !== undefined,
+  });
+  return ajvInstance;
+}
+
+let planValidator: ValidateFunction | undefined;
+
+/** Problems with a saved plan document (schema/plan.schema.json), as `path: message` lines. */
+export function planDocumentErrors(data: unknown): string[] {
+  planValidator ??= ajv().compile(loadSchema("plan.schema.json"));
+  if (planValidator(data)) return [];
+  return (planValidator.errors ?? [])
+    .filter(isReportable)
+    .map((e) => `${e.instancePath || "/"}: ${e.message ?? "is invalid"}`);
+}
 
 /** Compiles the schemas once per process: compiling is the slow part of ajv. */
 export function schemas(): SchemaSet {
   if (cached) return cached;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-  addFormats(ajv);
-  // The same canonical form the plan compares with and apply sends, so valid here means usable there.
-  ajv.addFormat("international-phone", { type: "string", validate: (value) => canonicalPhoneNumber(value) !== undefined });
 
   const profile = loadSchema("profile.schema.json");
   const defaults: JsonSchema = structuredClone(profile);
@@ -47,9 +67,9 @@ export function schemas(): SchemaSet {
   const config = loadSchema("roster.schema.json");
 
   const validators: Record<FileKind, ValidateFunction> = {
-    profile: ajv.compile(profile),
-    defaults: ajv.compile(defaults),
-    config: ajv.compile(config),
+    profile: ajv().compile(profile),
+    defaults: ajv().compile(defaults),
+    config: ajv().compile(config),
   };
 
   cached = {

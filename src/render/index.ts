@@ -1,0 +1,29 @@
+// Plan -> text | markdown | JSON. Views are pure: they read only the plan and return a string.
+import type { Plan } from "../plan/types.js";
+import { renderJson } from "./json.js";
+import { type MarkdownOptions, renderMarkdown } from "./markdown.js";
+import { renderText } from "./text.js";
+
+export type RenderFormat = "text" | "markdown" | "json";
+export const RENDER_FORMATS: readonly RenderFormat[] = ["text", "markdown", "json"];
+
+export interface RenderOptions extends MarkdownOptions {
+  /** Text only: ANSI colours (the CLI turns them on for a TTY). */
+  color?: boolean;
+}
+
+export function render(plan: Plan, format: RenderFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case "text":
+      return renderText(plan, { color: options.color ?? false });
+    case "markdown":
+      return renderMarkdown(plan, options);
+    case "json":
+      return renderJson(plan);
+  }
+}
+
+export { renderJson } from "./json.js";
+export { DEFAULT_MAX_LENGTH, MARKDOWN_MARKER, type MarkdownOptions, renderMarkdown } from "./markdown.js";
+export { maskAuthValue } from "./mask.js";
+export { renderText, type TextOptions } from "./text.js";

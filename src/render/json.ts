@@ -1,0 +1,72 @@
+// The machine view, and the file `roster apply` executes: the plan document itself, unmasked.
+// Stable: keys are written in the schema's order whatever order the plan was built in, so equal
+// plans give byte-identical files (diffable artifacts, reproducible tests).
+import type { Plan } from "../plan/types.js";
+
+/**
+ * One order that agrees with every object of schema/plan.schema.json (plan, git, user, change,
+ * skipped, message, position, summary, manager and photo values). Unknown keys, such as the
+ * sub-keys of an attribute value, follow in alphabetical order.
+ */
+const KEY_ORDER = [
+  "formatVersion",
+  "generator",
+  "createdAt",
+  "tenant",
+  "graphUrl",
+  "git",
+  "commit",
+  "dirty",
+  "desiredDigest",
+  "users",
+  "message",
+  "userPrincipalName",
+  "id",
+  "file",
+  "line",
+  "col",
+  "etag",
+  "hash",
+  "roles",
+  "onPremisesSyncEnabled",
+  "managedUsers",
+  "unmanagedUsers",
+  "usersWithChanges",
+  "changes",
+  "kind",
+  "action",
+  "path",
+  "before",
+  "after",
+  "beforeDigest",
+  "methodId",
+  "source",
+  "sensitive",
+  "sensitiveChanges",
+  "skipped",
+  "reason",
+  "errors",
+  "warnings",
+  "summary",
+  "attribute",
+  "manager",
+  "photo",
+  "authMethod",
+];
+const RANK = new Map(KEY_ORDER.map((key, index) => [key, index]));
+
+export function renderJson(plan: Plan): string {
+  return `${JSON.stringify(ordered(plan), null, 2)}\n`;
+}
+
+function ordered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ordered);
+  if (typeof value !== "object" || value === null) return value;
+  const keys = Object.keys(value).sort(
+    (a, b) =>
+      (RANK.get(a) ?? KEY_ORDER.length) - (RANK.get(b) ?? KEY_ORDER.length) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = ordered((value as Record<string, unknown>)[key]);
+  return out;
+}

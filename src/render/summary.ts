@@ -1,0 +1,34 @@
+// Counting phrases shared by the views, always taken from the plan's own summary (the data), so
+// every view states the same numbers.
+import type { Change, PlannedUser, PlanSummary } from "../plan/types.js";
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+export function totalChanges(summary: PlanSummary): number {
+  return (
+    summary.changes.attribute + summary.changes.manager + summary.changes.photo + summary.changes.authMethod
+  );
+}
+
+/** `12 changes to 5 users` */
+export function changesPhrase(summary: PlanSummary): string {
+  return `${plural(totalChanges(summary), "change")} to ${plural(summary.usersWithChanges, "user")}`;
+}
+
+/** `2 errors, 1 warning`, or "" when there are neither. */
+export function problemsPhrase(summary: PlanSummary): string {
+  const parts: string[] = [];
+  if (summary.errors > 0) parts.push(plural(summary.errors, "error"));
+  if (summary.warnings > 0) parts.push(plural(summary.warnings, "warning"));
+  return parts.join(", ");
+}
+
+/** Why a reviewer should look twice at a sensitive change. */
+export function sensitiveReason(user: PlannedUser, change: Change): string {
+  if (change.kind === "authMethod") return "authentication method";
+  if (change.path === "userPrincipalName") return "UPN rename";
+  if (user.roles.length > 0) return "admin user";
+  return "sensitive";
+}

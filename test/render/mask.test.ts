@@ -1,0 +1,55 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { maskAuthValue as diffMask } from "../../src/plan/diff-auth.js";
+import { maskAuthValue } from "../../src/render/mask.js";
+
+describe("maskAuthValue", () => {
+  it("masks exactly as the diff masks `before`, so before and after compare at a glance", () => {
+    const phones = [
+      "+1 4255550110",
+      "+1 (425) 555-0110",
+      "+44 07777 777777",
+      "+49 30 901820",
+      "+1 4255550100x123",
+    ];
+    for (const phone of phones) {
+      expect(maskAuthValue("authentication.mobile", phone)).toBe(diffMask("mobile", phone));
+      expect(maskAuthValue("authentication.office", phone)).toBe(diffMask("office", phone));
+    }
+    expect(maskAuthValue("authentication.email", "adele.vance@personal.example")).toBe(
+      diffMask("email", "adele.vance@personal.example"),
+    );
+    expect(maskAuthValue("authentication.mobile", "+1 4255550110")).toBe("+1 ••••••0110");
+    expect(maskAuthValue("authentication.email", "adele.vance@personal.example")).toBe(
+      "a•••@personal.example",
+    );
+    expect(maskAuthValue("authentication.mobile", null)).toBeNull();
+  });
+
+  it("leaves an already masked value as it is", () => {
+    for (const [path, masked] of [
+      ["authentication.mobile", "+1 ••••••0110"],
+      ["authentication.alternateMobile", "+44 ••••••7777"],
+      ["authentication.email", "a•••@personal.example"],
+    ] as const) {
+      expect(maskAuthValue(path, masked)).toBe(masked);
+    }
+  });
+
+  it("never shows more than a country code and four digits, whatever the value", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."+0123456789 ()-.x•a@") }), (value) => {
+        const masked = maskAuthValue("authentication.mobile", value) ?? "";
+        const afterCountry = masked.replace(/^\+\d{1,3} /, "");
+        expect(afterCountry.replace(/\D/g, "").length).toBeLessThanOrEqual(4);
+      }),
+    );
+    expect(maskAuthValue("authentication.mobile", "004 425 555 0110")).toBe("•••••••••0110");
+    expect(maskAuthValue("authentication.mobile", { number: "+1 4255550110" })).toBe("•••");
+  });
+
+  it("keeps only the first character of an e-mail's local part", () => {
+    expect(maskAuthValue("authentication.email", "no-at-sign")).toBe("n•••");
+    expect(maskAuthValue("authentication.email", '"a@b"@example.com')).toBe('"•••@example.com');
+  });
+});
