@@ -72,7 +72,8 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
   });
 
   const config: RosterConfig | undefined = configResult.config;
-  return { state: config ? { root, config, profiles } : undefined, diagnostics };
+  const files = [...listing.defaults, ...listing.profiles].sort();
+  return { state: config ? { root, config, profiles, files } : undefined, diagnostics };
 }
 
 /** `_defaults.yaml` sources that apply to `file`, outermost first (the nearest wins). */

@@ -55,4 +55,6 @@ export interface DesiredState {
   root: string;
   config: RosterConfig;
   profiles: DesiredProfile[];
+  /** Every profile and `_defaults.yaml` file read, repository-relative and sorted. */
+  files: string[];
 }

@@ -1,0 +1,21 @@
+// A digest of everything the desired state is made from: roster.yaml, every profile and defaults
+// file, every photo a profile uses. A saved plan records it; apply refuses a plan whose repository
+// has moved on since.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CONFIG_FILE } from "../config/load.js";
+import type { DesiredState } from "./types.js";
+
+export async function desiredStateDigest(state: DesiredState): Promise<string> {
+  const photos = state.profiles.flatMap((p) => (p.photo?.kind === "file" ? [p.photo.path] : []));
+  const paths = [...new Set([CONFIG_FILE, ...state.files, ...photos])].sort();
+  const hash = createHash("sha256");
+  for (const path of paths) {
+    const bytes = await readFile(join(state.root, path));
+    // Length-prefixed so that moving bytes from one file to the next changes the digest.
+    hash.update(`${path}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  return `sha256:${hash.digest("hex")}`;
+}

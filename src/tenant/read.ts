@@ -1,0 +1,266 @@
+// Reads the actual state of the users roster manages, with as few Graph requests as the API allows:
+// one paged list for every profile property, managers by whichever way costs fewer requests, and
+// per-user reads (photo, authentication methods) only for users whose profile manages them, in
+// JSON batches of 20.
+import type { DesiredState } from "../desired/types.js";
+import { selectedProperties } from "../plan/attributes.js";
+import type { ActualEmailMethod, ActualPhoneMethod, ActualTenant, ActualUser } from "./types.js";
+import { tenantOf } from "./types.js";
+
+/** The slice of the Graph client the reader needs (src/graph implements it). */
+export interface TenantGraph {
+  /** GET one page of a collection: a relative path with query, or an absolute `@odata.nextLink`. */
+  getPage<T>(pathOrNextLink: string, headers?: Record<string, string>): Promise<Page<T>>;
+  /** Many GETs through `$batch` (≤ 20 per batch); results in request order. */
+  batchGet(paths: readonly string[]): Promise<BatchGetResult[]>;
+}
+
+export interface Page<T> {
+  value: T[];
+  nextLink?: string;
+  /** `@odata.count`, on the first page when `$count=true` was asked. */
+  count?: number;
+}
+
+export interface BatchGetResult {
+  status: number;
+  /** Parsed JSON, or a Buffer for binary content. */
+  body: unknown;
+  /** Graph's `error.code` for a failed item. */
+  errorCode?: string;
+}
+
+/** Perceptual hashes of tenant photos by `@odata.mediaEtag`, kept between runs. */
+export interface PhotoHashCache {
+  get(etag: string): string | undefined;
+  set(etag: string, hash: string): void;
+}
+
+export interface ReadOptions {
+  hashImage: (jpeg: Buffer) => Promise<string>;
+  photoCache: PhotoHashCache;
+  /** Progress lines for large tenants (stderr). */
+  progress?: (message: string) => void;
+}
+
+/** Graph's page cap: 999 with `$top`, but 100 once `$expand` is present. */
+export const LIST_PAGE_SIZE = 999;
+export const EXPANDED_PAGE_SIZE = 100;
+export const BATCH_SIZE = 20;
+
+export class TenantReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TenantReadError";
+  }
+}
+
+interface GraphUser {
+  id: string;
+  userPrincipalName: string;
+  onPremisesSyncEnabled?: boolean | null;
+  manager?: { id: string; userPrincipalName?: string } | null;
+  [property: string]: unknown;
+}
+
+export async function readTenant(
+  graph: TenantGraph,
+  desired: DesiredState,
+  options: ReadOptions,
+): Promise<ActualTenant> {
+  const profiles = desired.profiles;
+  const managedPaths = profiles.flatMap((p) => [...p.attributes.keys()]);
+  const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
+  const uniqueSelect = [...new Set(select)];
+  const wantsManager = new Set(
+    profiles.filter((p) => p.manager).map((p) => p.userPrincipalName.value.toLowerCase()),
+  );
+
+  const listing = await listUsers(
+    graph,
+    uniqueSelect,
+    desired.config.scope.filter,
+    wantsManager.size,
+    options,
+  );
+  const users = listing.users.map((u) => toActualUser(u, listing.managersExpanded));
+  const tenant = tenantOf(users, users.length);
+  const managed = profiles
+    .map((p) =>
+      p.id
+        ? tenant.byId.get(p.id.value.toLowerCase())
+        : tenant.byUpn.get(p.userPrincipalName.value.toLowerCase()),
+    )
+    .map((user, i) => ({ user, profile: profiles[i] }));
+
+  if (!listing.managersExpanded) {
+    const needManager = managed.filter(
+      (m) => m.user && wantsManager.has(m.profile?.userPrincipalName.value.toLowerCase() ?? ""),
+    );
+    await readManagers(
+      graph,
+      needManager.map((m) => m.user as ActualUser),
+    );
+  }
+  const needPhoto = managed.filter((m) => m.user && m.profile?.photo).map((m) => m.user as ActualUser);
+  await readPhotos(graph, needPhoto, options);
+  const needAuth = managed
+    .filter((m) => m.user && Object.keys(m.profile?.authentication ?? {}).length > 0)
+    .map((m) => m.user as ActualUser);
+  await readAuthentication(graph, needAuth);
+  await readRoles(graph, tenant);
+  return tenant;
+}
+
+/**
+ * Lists the users in scope. The first page asks `$count`, so that once N is known the reader can
+ * pick the cheaper way to learn M managers: keep paging 999 at a time and batch `manager` reads
+ * (ceil(N/999) + ceil(M/20) requests), or list again with `$expand=manager`, which Graph caps at
+ * 100 per page (1 + ceil(N/100) requests).
+ */
+async function listUsers(
+  graph: TenantGraph,
+  select: string[],
+  filter: string | undefined,
+  managersWanted: number,
+  options: ReadOptions,
+): Promise<{ users: GraphUser[]; managersExpanded: boolean }> {
+  const query = (top: number, expand: boolean) => {
+    const parts = [`$select=${select.join(",")}`, `$top=${top}`, "$count=true"];
+    if (filter) parts.push(`$filter=${encodeURIComponent(filter)}`);
+    if (expand) parts.push("$expand=manager($select=id,userPrincipalName)");
+    return `/users?${parts.join("&")}`;
+  };
+  // `$count` needs Graph's advanced query mode (graph-contract §5.2).
+  const headers = { ConsistencyLevel: "eventual" };
+  const first = await graph.getPage<GraphUser>(query(LIST_PAGE_SIZE, false), headers);
+  const total = first.count ?? first.value.length;
+  const pagesPlain = Math.ceil(total / LIST_PAGE_SIZE);
+  const expandCost = 1 + Math.ceil(total / EXPANDED_PAGE_SIZE);
+  const batchCost = pagesPlain + Math.ceil(managersWanted / BATCH_SIZE);
+  const expand = managersWanted > 0 && expandCost < batchCost;
+
+  const users: GraphUser[] = [];
+  let page = expand ? await graph.getPage<GraphUser>(query(EXPANDED_PAGE_SIZE, true), headers) : first;
+  for (;;) {
+    users.push(...page.value);
+    if (total > LIST_PAGE_SIZE) options.progress?.(`read ${users.length} of ${total} users`);
+    if (!page.nextLink) break;
+    page = await graph.getPage<GraphUser>(page.nextLink, headers);
+  }
+  return { users, managersExpanded: expand };
+}
+
+function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
+  const { id, userPrincipalName, onPremisesSyncEnabled, manager, ...properties } = u;
+  delete properties["@odata.type"];
+  const user: ActualUser = {
+    id,
+    userPrincipalName,
+    onPremisesSyncEnabled: onPremisesSyncEnabled === true,
+    properties,
+    roles: [],
+  };
+  // With `$expand=manager`, a user without a manager has the property absent or null.
+  if (managersExpanded) {
+    user.manager = manager
+      ? { id: manager.id, userPrincipalName: manager.userPrincipalName ?? manager.id }
+      : null;
+  }
+  return user;
+}
+
+/** Batched `GET /users/{id}/manager`: one request per 20 users whose profile sets a manager. */
+async function readManagers(graph: TenantGraph, users: ActualUser[]): Promise<void> {
+  const results = await graph.batchGet(
+    users.map((u) => `/users/${u.id}/manager?$select=id,userPrincipalName`),
+  );
+  results.forEach((result, i) => {
+    const user = users[i] as ActualUser;
+    if (result.status === 200) {
+      const body = result.body as { id: string; userPrincipalName?: string };
+      user.manager = { id: body.id, userPrincipalName: body.userPrincipalName ?? body.id };
+    } else if (result.status === 404) {
+      user.manager = null;
+    } else {
+      throw itemError("manager", user, result);
+    }
+  });
+}
+
+/** Photo metadata for each user, then the photo itself only where the etag is new to the cache. */
+async function readPhotos(graph: TenantGraph, users: ActualUser[], options: ReadOptions): Promise<void> {
+  const metadata = await graph.batchGet(users.map((u) => `/users/${u.id}/photo`));
+  const toFetch: { user: ActualUser; etag: string; width: number; height: number }[] = [];
+  metadata.forEach((result, i) => {
+    const user = users[i] as ActualUser;
+    if (result.status === 404) {
+      user.photo = null;
+      return;
+    }
+    if (result.status !== 200) throw itemError("photo", user, result);
+    const body = result.body as { "@odata.mediaEtag"?: string; width?: number; height?: number };
+    const etag = body["@odata.mediaEtag"] ?? "";
+    const cached = etag ? options.photoCache.get(etag) : undefined;
+    if (cached) user.photo = { etag, hash: cached, width: body.width ?? 0, height: body.height ?? 0 };
+    else toFetch.push({ user, etag, width: body.width ?? 0, height: body.height ?? 0 });
+  });
+  if (toFetch.length > 0) options.progress?.(`downloading ${toFetch.length} photos to compare`);
+  const bytes = await graph.batchGet(toFetch.map((f) => `/users/${f.user.id}/photo/$value`));
+  for (const [i, result] of bytes.entries()) {
+    const item = toFetch[i] as (typeof toFetch)[number];
+    if (result.status === 404) {
+      // Deleted between the two reads: eventual consistency, not an error.
+      item.user.photo = null;
+      continue;
+    }
+    if (result.status !== 200 || !Buffer.isBuffer(result.body)) throw itemError("photo", item.user, result);
+    const hash = await options.hashImage(result.body);
+    if (item.etag) options.photoCache.set(item.etag, hash);
+    item.user.photo = { etag: item.etag, hash, width: item.width, height: item.height };
+  }
+}
+
+async function readAuthentication(graph: TenantGraph, users: ActualUser[]): Promise<void> {
+  const paths = users.flatMap((u) => [
+    `/users/${u.id}/authentication/phoneMethods`,
+    `/users/${u.id}/authentication/emailMethods`,
+  ]);
+  const results = await graph.batchGet(paths);
+  users.forEach((user, i) => {
+    const phones = results[2 * i] as BatchGetResult;
+    const emails = results[2 * i + 1] as BatchGetResult;
+    for (const result of [phones, emails])
+      if (result.status !== 200) throw itemError("authentication methods", user, result);
+    user.authentication = {
+      phoneMethods: ((phones.body as { value: ActualPhoneMethod[] }).value ?? []).map((m) => ({
+        id: m.id,
+        phoneType: m.phoneType,
+        phoneNumber: m.phoneNumber,
+      })),
+      emailMethods: ((emails.body as { value: ActualEmailMethod[] }).value ?? []).map((m) => ({
+        id: m.id,
+        emailAddress: m.emailAddress,
+      })),
+    };
+  });
+}
+
+/** Directory roles with their members: a few requests for the whole tenant. */
+async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void> {
+  const page = await graph.getPage<{ displayName: string; members?: { id: string }[] }>(
+    "/directoryRoles?$expand=members($select=id,userPrincipalName)",
+  );
+  // Activated directory roles number a few dozen at most: one page.
+  for (const role of page.value) {
+    for (const member of role.members ?? []) {
+      tenant.byId.get(member.id.toLowerCase())?.roles.push(role.displayName);
+    }
+  }
+}
+
+function itemError(what: string, user: ActualUser, result: BatchGetResult): TenantReadError {
+  return new TenantReadError(
+    `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+  );
+}
