@@ -21,25 +21,7 @@ export const SMS_SIGN_IN_STATES: readonly PhoneMethod["smsSignInState"][] = [
   "ready",
   "notConfigured",
 ];
-/**
- * Roles whose holders an Authentication Administrator may still manage (the sensitive-actions
- * matrix of https://learn.microsoft.com/graph/api/resources/users); any other role is privileged.
- */
-const UNPRIVILEGED_ROLES = new Set(
-  [
-    "Directory Readers",
-    "Guest Inviter",
-    "Message Center Reader",
-    "Password Administrator",
-    "Reports Reader",
-    "Usage Summary Reports Reader",
-  ].map((role) => role.toLowerCase()),
-);
-
-/** Whether a user holding `roles` is out of reach of an app without a privileged directory role. */
-export function isPrivilegedTarget(roles: readonly string[]): boolean {
-  return roles.some((role) => !UNPRIVILEGED_ROLES.has(role.toLowerCase()));
-}
+export { isPrivilegedTarget } from "../entra-roles.js";
 
 /**
  * Why a phone of `phoneType` cannot join `existing` (authentication-post-phonemethods: one phone per

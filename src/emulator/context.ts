@@ -1,0 +1,75 @@
+// The emulator's mutable runtime: the tenant, fault rules, throttling, the request log and
+// settings. One instance per running emulator, shared by the HTTP server, `$batch` and the
+// `/_emulator/` control routes.
+import { Faults } from "./faults.js";
+import type { Store } from "./store.js";
+import { defaultThrottleConfig, Throttle } from "./throttle.js";
+
+export interface LogEntry {
+  method: string;
+  /** Path after /v1.0, percent-decoded. */
+  path: string;
+  /** The raw query string without `?`. */
+  query: string;
+  /** 0 when the connection was dropped by a fault. */
+  status: number;
+  inBatch: boolean;
+}
+
+/** Keeps the newest entries only, so a long-running demo cannot grow without bound. */
+const MAX_LOG = 100_000;
+
+export class RequestLog {
+  private entries: LogEntry[] = [];
+
+  add(entry: LogEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > MAX_LOG) this.entries.splice(0, this.entries.length - MAX_LOG);
+  }
+
+  all(): readonly LogEntry[] {
+    return this.entries;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
+export class EmulatorContext {
+  readonly faults = new Faults();
+  readonly log = new RequestLog();
+  readonly throttle: Throttle;
+  private current: Store;
+  private staleMs = 0;
+
+  constructor(
+    store: Store,
+    /** Extra latency added to every HTTP request to /v1.0. */
+    public latencyMs = 0,
+    /** Called with unexpected handler errors (emulator bugs), which clients see as 500. */
+    public onInternalError: (err: unknown) => void = () => {},
+  ) {
+    this.current = store;
+    this.throttle = new Throttle(defaultThrottleConfig(store.size), () => this.current.tenant.id);
+  }
+
+  get store(): Store {
+    return this.current;
+  }
+
+  /** Swaps in a newly loaded tenant, keeping the consistency setting. */
+  replaceStore(store: Store): void {
+    store.staleReadMs = this.staleMs;
+    this.current = store;
+  }
+
+  get staleReadMs(): number {
+    return this.staleMs;
+  }
+
+  set staleReadMs(ms: number) {
+    this.staleMs = ms;
+    this.current.staleReadMs = ms;
+  }
+}

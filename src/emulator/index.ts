@@ -1,0 +1,110 @@
+// The emulator's programmatic API, for tests, the demo and `roster emulator`:
+//   const emulator = await startEmulator({ state });   // HTTPS on 127.0.0.1, any free port
+//   ... point a Graph client at emulator.origin, trusting emulator.caPem ...
+//   await emulator.close();
+import { writeFile } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { EmulatorContext } from "./context.js";
+import { createRequestListener } from "./server.js";
+import { emptyState, loadState, loadStateFile, type TenantState } from "./state.js";
+import type { Store } from "./store.js";
+import { generateCertificate } from "./tls.js";
+
+export { userIdFromUpn } from "./ids.js";
+export type { StateUser, TenantState } from "./state.js";
+export { dumpState, StateError } from "./state.js";
+export { caTrustingFetch, EmulatorFetchHandler } from "./trust.js";
+
+export interface EmulatorOptions {
+  /** 0 (default) = any free port. */
+  port?: number;
+  /** A loopback address: 127.0.0.1 (default), ::1 or localhost. */
+  host?: string;
+  /** Serve plain HTTP instead of HTTPS. */
+  http?: boolean;
+  /** A state file to load (relative photo paths resolve against its folder). */
+  statePath?: string;
+  /** A state object to load (ignored when `statePath` is given). */
+  state?: TenantState;
+  /** Extra latency for every Graph request, in ms. */
+  latencyMs?: number;
+  /** Write the certificate PEM here (HTTPS only). */
+  certOut?: string;
+  /** Called with unexpected handler errors (emulator bugs, answered as 500). */
+  onInternalError?: (err: unknown) => void;
+}
+
+export interface RunningEmulator {
+  /** `https://127.0.0.1:PORT` (no version): the Graph client's `baseUrl`. */
+  origin: string;
+  port: number;
+  /** The certificate clients must trust (empty with `http`). */
+  caPem: string;
+  certPath: string | undefined;
+  /** The live runtime (store, faults, throttle, log), for in-process tests. */
+  context: EmulatorContext;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  if (!LOOPBACK_HOSTS.has(host))
+    throw new Error(`the emulator only listens on loopback (127.0.0.1, ::1, localhost), not ${host}`);
+  const store = await initialStore(options);
+  const context = new EmulatorContext(store, options.latencyMs ?? 0, options.onInternalError);
+  let origin = "";
+  const listener = createRequestListener(context, {
+    origin: () => origin,
+    baseDir: options.statePath ? path.dirname(path.resolve(options.statePath)) : process.cwd(),
+  });
+
+  let server: Server;
+  let caPem = "";
+  if (options.http) {
+    server = createHttpServer(listener);
+  } else {
+    const certificate = await generateCertificate();
+    caPem = certificate.cert;
+    server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, listener);
+  }
+  // Keep-alive sockets would hold close() open; Graph clients reconnect transparently.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostPart = host === "::1" ? "[::1]" : host;
+  origin = `${options.http ? "http" : "https"}://${hostPart}:${port}`;
+
+  let certPath: string | undefined;
+  if (options.certOut && caPem) {
+    await writeFile(options.certOut, caPem, { mode: 0o644 });
+    certPath = options.certOut;
+  }
+  return {
+    origin,
+    port,
+    caPem,
+    certPath,
+    context,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function initialStore(options: EmulatorOptions): Promise<Store> {
+  if (options.statePath) return loadStateFile(options.statePath);
+  return loadState(options.state ?? emptyState(), process.cwd());
+}

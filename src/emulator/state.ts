@@ -1,0 +1,288 @@
+// The state-file format (`roster emulator --state FILE`, `PUT /_emulator/state`) and its
+// conversion to and from the in-memory Store. Loading is strict (unknown property names, wrong
+// types, dangling managers are errors naming the user) because a typo in a demo tenant should
+// fail loudly rather than silently produce a different tenant.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { authMethodsFromState } from "./auth-methods.js";
+import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
+import { photoFromImage } from "./photo.js";
+import { Store, type Tenant } from "./store.js";
+import type { EmailMethod, PhoneMethod, StoredPhoto, StoredUser } from "./types.js";
+import { EXTENSION_ATTRIBUTES, propSpec } from "./user-schema.js";
+
+/** One user in the state file: Graph properties by their Graph names plus a few emulator keys. */
+export interface StateUser {
+  userPrincipalName: string;
+  /** Object id; derived from the UPN when absent. */
+  id?: string;
+  onPremisesSyncEnabled?: boolean | null;
+  /** The manager's UPN or id. */
+  manager?: string;
+  /** Image path relative to the state file, or a `data:image/...;base64,` URI. */
+  photo?: string;
+  authentication?: { phoneMethods?: unknown[]; emailMethods?: unknown[] };
+  /** Directory role display names, e.g. "Global Administrator". */
+  roles?: string[];
+  [graphProperty: string]: unknown;
+}
+
+export interface TenantState {
+  tenant?: { id?: string; domains?: string[] };
+  users: StateUser[];
+}
+
+export class StateError extends Error {
+  override name = "StateError";
+}
+
+const EMULATOR_KEYS = new Set(["manager", "photo", "authentication", "roles"]);
+const PHOTO_CONCURRENCY = 8;
+
+/** Builds a Store from parsed state-file JSON; `baseDir` resolves relative photo paths. */
+export async function loadState(state: unknown, baseDir: string): Promise<Store> {
+  if (!isObject(state)) throw new StateError("the state must be a JSON object with a `users` array");
+  const unknownTop = Object.keys(state).filter((k) => k !== "tenant" && k !== "users");
+  if (unknownTop.length > 0) throw new StateError(`unknown top-level key '${unknownTop[0]}'`);
+  if (!Array.isArray(state.users)) throw new StateError("`users` must be an array");
+  const rawUsers: unknown[] = state.users;
+
+  const store = new Store(readTenant(state.tenant, rawUsers));
+  const managers: { user: StoredUser; ref: string; where: string }[] = [];
+  const photos: { user: StoredUser; ref: string; where: string }[] = [];
+  rawUsers.forEach((raw, index) => {
+    const where = `users[${index}]`;
+    const { user, manager, photo } = readUser(raw, where);
+    const label = `${where} (${user.props.userPrincipalName})`;
+    try {
+      store.add(user);
+    } catch (err) {
+      throw new StateError(`${label}: ${(err as Error).message}`);
+    }
+    if (manager !== undefined) managers.push({ user, ref: manager, where: label });
+    if (photo !== undefined) photos.push({ user, ref: photo, where: label });
+  });
+
+  for (const { user, ref, where } of managers) {
+    const manager = store.find(ref);
+    if (!manager) throw new StateError(`${where}: manager '${ref}' is not a user in the state`);
+    if (manager === user) throw new StateError(`${where}: a user cannot be their own manager`);
+    user.managerId = manager.props.id;
+  }
+  await loadPhotos(photos, baseDir);
+  return store;
+}
+
+/** Reads and loads a state file, with errors that name the file. */
+export async function loadStateFile(file: string): Promise<Store> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new StateError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new StateError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    return await loadState(json, path.dirname(path.resolve(file)));
+  } catch (err) {
+    if (err instanceof StateError) throw new StateError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The Store as state-file JSON; photos become data: URIs so the dump loads back as-is. */
+export function dumpState(store: Store): TenantState {
+  return {
+    tenant: { id: store.tenant.id, domains: [...store.tenant.domains] },
+    users: store.all().map((user) => {
+      const out: StateUser = { ...user.props };
+      if (user.managerId) {
+        out.manager = store.find(user.managerId)?.props.userPrincipalName ?? user.managerId;
+      }
+      if (user.photo) out.photo = `data:image/jpeg;base64,${user.photo.jpeg.toString("base64")}`;
+      if (user.phoneMethods.length > 0 || user.emailMethods.length > 0) {
+        out.authentication = { phoneMethods: [...user.phoneMethods], emailMethods: [...user.emailMethods] };
+      }
+      if (user.roles.length > 0) out.roles = [...user.roles];
+      return out;
+    }),
+  };
+}
+
+export function emptyState(domain = "contoso.onmicrosoft.com"): TenantState {
+  return { tenant: { domains: [domain] }, users: [] };
+}
+
+function readTenant(raw: unknown, users: unknown[]): Tenant {
+  if (raw !== undefined && !isObject(raw)) throw new StateError("`tenant` must be an object");
+  const tenant = raw ?? {};
+  let domains: string[];
+  if (tenant.domains === undefined) {
+    // Default: the domains the users' UPNs already use, so any state file is self-consistent.
+    const seen = new Set<string>();
+    for (const user of users) {
+      const upn = isObject(user) && typeof user.userPrincipalName === "string" ? user.userPrincipalName : "";
+      const at = upn.lastIndexOf("@");
+      if (at > 0) seen.add(upn.slice(at + 1).toLowerCase());
+    }
+    domains = seen.size > 0 ? [...seen] : ["contoso.onmicrosoft.com"];
+  } else if (
+    Array.isArray(tenant.domains) &&
+    tenant.domains.every((d) => typeof d === "string" && d !== "")
+  ) {
+    domains = tenant.domains as string[];
+  } else {
+    throw new StateError("`tenant.domains` must be an array of domain names");
+  }
+  if (tenant.id !== undefined && (typeof tenant.id !== "string" || !isGuid(tenant.id))) {
+    throw new StateError("`tenant.id` must be a GUID");
+  }
+  const id = typeof tenant.id === "string" ? tenant.id : uuidFromName("tenant", domains[0] ?? "");
+  return { id, domains };
+}
+
+function readUser(raw: unknown, where: string): { user: StoredUser; manager?: string; photo?: string } {
+  if (!isObject(raw)) throw new StateError(`${where}: each user must be an object`);
+  const upn = raw.userPrincipalName;
+  if (typeof upn !== "string" || !/^[^@\s]+@[^@\s]+$/.test(upn)) {
+    throw new StateError(`${where}: userPrincipalName must be an address like name@domain`);
+  }
+  const label = `${where} (${upn})`;
+  const id = raw.id === undefined ? userIdFromUpn(upn) : raw.id;
+  if (typeof id !== "string" || !isGuid(id)) throw new StateError(`${label}: id must be a GUID`);
+
+  const props: StoredUser["props"] = { id, userPrincipalName: upn, accountEnabled: true, userType: "Member" };
+  for (const [key, value] of Object.entries(raw)) {
+    if (EMULATOR_KEYS.has(key) || key === "id" || key === "userPrincipalName") continue;
+    const spec = propSpec(key);
+    if (!spec) throw new StateError(`${label}: unknown user property '${key}'`);
+    if (value !== null && !hasType(spec.type, value)) {
+      throw new StateError(`${label}: '${key}' must be ${describeType(spec.type)}`);
+    }
+    props[key] = value;
+  }
+  if (typeof props.mail === "string" && props.proxyAddresses === undefined) {
+    props.proxyAddresses = [`SMTP:${props.mail}`];
+  }
+
+  const roles = raw.roles ?? [];
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && r !== "")) {
+    throw new StateError(`${label}: roles must be an array of role names`);
+  }
+  let methods: { phoneMethods: PhoneMethod[]; emailMethods: EmailMethod[] } = {
+    phoneMethods: [],
+    emailMethods: [],
+  };
+  if (raw.authentication !== undefined) {
+    try {
+      methods = authMethodsFromState(raw.authentication);
+    } catch (err) {
+      throw new StateError(`${label}: authentication: ${(err as Error).message}`);
+    }
+  }
+  for (const key of ["manager", "photo"] as const) {
+    if (raw[key] !== undefined && (typeof raw[key] !== "string" || raw[key] === "")) {
+      throw new StateError(`${label}: ${key} must be a non-empty string`);
+    }
+  }
+  const user: StoredUser = {
+    props,
+    phoneMethods: methods.phoneMethods,
+    emailMethods: methods.emailMethods,
+    roles,
+  };
+  return {
+    user,
+    ...(typeof raw.manager === "string" ? { manager: raw.manager } : {}),
+    ...(typeof raw.photo === "string" ? { photo: raw.photo } : {}),
+  };
+}
+
+async function loadPhotos(
+  jobs: { user: StoredUser; ref: string; where: string }[],
+  baseDir: string,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      job.user.photo = await readPhoto(job.ref, baseDir, job.where);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PHOTO_CONCURRENCY, jobs.length) }, worker));
+}
+
+async function readPhoto(ref: string, baseDir: string, where: string): Promise<StoredPhoto> {
+  let bytes: Buffer;
+  const dataUri = /^data:image\/[a-z+.-]+;base64,(.*)$/is.exec(ref);
+  if (dataUri) {
+    bytes = Buffer.from(dataUri[1]!, "base64");
+  } else {
+    const file = path.resolve(baseDir, ref);
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      throw new StateError(
+        `${where}: cannot read photo ${ref}: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
+      );
+    }
+  }
+  try {
+    return await photoFromImage(bytes);
+  } catch (err) {
+    throw new StateError(
+      `${where}: photo ${dataUri ? "data URI" : ref} is not a usable image: ${(err as Error).message}`,
+    );
+  }
+}
+
+function hasType(type: string, value: unknown): boolean {
+  switch (type) {
+    case "string":
+    case "dateTime":
+      return typeof value === "string";
+    case "boolean":
+      return typeof value === "boolean";
+    case "stringArray":
+      return Array.isArray(value) && value.every((v) => typeof v === "string");
+    case "extAttrs":
+      return (
+        isObject(value) &&
+        Object.entries(value).every(
+          ([k, v]) => EXTENSION_ATTRIBUTES.includes(k) && (v === null || typeof v === "string"),
+        )
+      );
+    case "orgData":
+      return (
+        isObject(value) &&
+        Object.entries(value).every(
+          ([k, v]) => (k === "division" || k === "costCenter") && (v === null || typeof v === "string"),
+        )
+      );
+    default:
+      return isObject(value) || Array.isArray(value);
+  }
+}
+
+function describeType(type: string): string {
+  const names: Record<string, string> = {
+    string: "a string",
+    dateTime: "an ISO 8601 date-time string",
+    boolean: "true or false",
+    stringArray: "an array of strings",
+    extAttrs: "an object of extensionAttribute1..15 strings",
+    orgData: "an object with division and costCenter",
+  };
+  return names[type] ?? "an object";
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,156 @@
+// The tenant's users in memory, with the indexes that keep every request cheap at 100,000 users:
+// by id, by lower-cased UPN, and a stable insertion order that `$skiptoken` paging walks. It also
+// remembers, per user, what changed when (for delta) and the value before the last write (for the
+// eventual-consistency mode, where reads shortly after a write still see the old value).
+import { randomUUID } from "node:crypto";
+import type { StoredUser } from "./types.js";
+
+export interface Tenant {
+  id: string;
+  domains: string[];
+}
+
+/** What a reader sees of a user: the current state, or the pre-write state while it is "stale". */
+export interface UserView {
+  user: StoredUser;
+  props: StoredUser["props"];
+  managerId: string | undefined;
+}
+
+interface Snapshot {
+  props: StoredUser["props"];
+  managerId: string | undefined;
+  /** The user did not exist before this write (created by POST): reads 404 while stale. */
+  created: boolean;
+  at: number;
+}
+
+interface Change {
+  seq: number;
+  /** Property name (or "manager") -> sequence number of its last change. */
+  props: Map<string, number>;
+}
+
+export class Store {
+  private readonly users: StoredUser[] = [];
+  private readonly byId = new Map<string, StoredUser>();
+  private readonly byUpn = new Map<string, StoredUser>();
+  private readonly position = new Map<string, number>();
+  private readonly changes = new Map<string, Change>();
+  private readonly snapshots = new Map<string, Snapshot>();
+  private readonly roleMembers = new Map<string, StoredUser[]>();
+  private sequence = 0;
+  /** Identifies this store, so delta tokens from a previously loaded state are refused. */
+  readonly instance = randomUUID();
+  /** Eventual-consistency window in ms; 0 = every read sees the latest write. */
+  staleReadMs = 0;
+
+  constructor(readonly tenant: Tenant) {}
+
+  get size(): number {
+    return this.users.length;
+  }
+
+  get seq(): number {
+    return this.sequence;
+  }
+
+  /** All users in their stable order. Callers must not mutate the array. */
+  all(): readonly StoredUser[] {
+    return this.users;
+  }
+
+  add(user: StoredUser): void {
+    const id = user.props.id.toLowerCase();
+    const upn = user.props.userPrincipalName.toLowerCase();
+    if (this.byUpn.has(upn)) throw new Error(`duplicate userPrincipalName ${user.props.userPrincipalName}`);
+    if (this.byId.has(id)) throw new Error(`duplicate id ${user.props.id}`);
+    this.position.set(id, this.users.length);
+    this.users.push(user);
+    this.byId.set(id, user);
+    this.byUpn.set(upn, user);
+    for (const role of user.roles) {
+      const members = this.roleMembers.get(role) ?? [];
+      members.push(user);
+      this.roleMembers.set(role, members);
+    }
+  }
+
+  /** Current state by id or UPN (both case-insensitive), ignoring the stale-read window. */
+  find(idOrUpn: string): StoredUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    return this.byId.get(key) ?? this.byUpn.get(key);
+  }
+
+  byUpnLower(upn: string): StoredUser | undefined {
+    return this.byUpn.get(upn.toLowerCase());
+  }
+
+  indexOf(user: StoredUser): number {
+    return this.position.get(user.props.id.toLowerCase()) ?? -1;
+  }
+
+  /** What a read sees: undefined for a user created inside the stale window. */
+  view(user: StoredUser, now = Date.now()): UserView | undefined {
+    const snapshot = this.staleReadMs > 0 ? this.snapshots.get(user.props.id) : undefined;
+    if (snapshot && now - snapshot.at < this.staleReadMs) {
+      if (snapshot.created) return undefined;
+      return { user, props: snapshot.props, managerId: snapshot.managerId };
+    }
+    return { user, props: user.props, managerId: user.managerId };
+  }
+
+  /** Looks a user up for a read, honouring the stale window. */
+  read(idOrUpn: string): UserView | undefined {
+    const user = this.find(idOrUpn);
+    return user ? this.view(user) : undefined;
+  }
+
+  /**
+   * Call BEFORE mutating `user`: records which properties change (delta) and, in
+   * eventual-consistency mode, the value readers keep seeing for `staleReadMs`.
+   * Writers must replace property values, never mutate them in place, so the snapshot stays intact.
+   */
+  beforeWrite(user: StoredUser, changed: readonly string[], created = false): void {
+    if (this.staleReadMs > 0) {
+      this.snapshots.set(user.props.id, {
+        props: { ...user.props },
+        managerId: user.managerId,
+        created,
+        at: Date.now(),
+      });
+    }
+    this.sequence += 1;
+    const change = this.changes.get(user.props.id) ?? { seq: 0, props: new Map<string, number>() };
+    change.seq = this.sequence;
+    for (const name of changed) change.props.set(name, this.sequence);
+    this.changes.set(user.props.id, change);
+  }
+
+  /** Users changed after `seq`, in stable order, with the names of what changed after it. */
+  changedSince(seq: number): { user: StoredUser; changed: string[] }[] {
+    const result: { user: StoredUser; changed: string[]; index: number }[] = [];
+    for (const [id, change] of this.changes) {
+      if (change.seq <= seq) continue;
+      const user = this.byId.get(id.toLowerCase());
+      if (!user) continue;
+      const changed = [...change.props].filter(([, s]) => s > seq).map(([name]) => name);
+      result.push({ user, changed, index: this.indexOf(user) });
+    }
+    return result.sort((a, b) => a.index - b.index).map(({ user, changed }) => ({ user, changed }));
+  }
+
+  /** Re-keys the UPN index after a rename; the caller has checked the new UPN is free. */
+  rename(user: StoredUser, newUpn: string): void {
+    this.byUpn.delete(user.props.userPrincipalName.toLowerCase());
+    this.byUpn.set(newUpn.toLowerCase(), user);
+  }
+
+  rolesInUse(): string[] {
+    return [...this.roleMembers.keys()].sort();
+  }
+
+  membersOf(role: string): readonly StoredUser[] {
+    return this.roleMembers.get(role) ?? [];
+  }
+}

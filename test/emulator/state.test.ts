@@ -1,0 +1,176 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterAll, describe, expect, it } from "vitest";
+import { userIdFromUpn } from "../../src/emulator/ids.js";
+import { dumpState, type RunningEmulator, type StateUser } from "../../src/emulator/index.js";
+import { loadState, loadStateFile, StateError } from "../../src/emulator/state.js";
+import { raw, start } from "./helpers.js";
+
+const expectStateError = async (state: unknown, message: string) => {
+  const error = await loadState(state, os.tmpdir()).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(StateError);
+  expect((error as Error).message).toBe(message);
+};
+
+describe("state loading", () => {
+  it("derives ids from the UPN, the same on every load", async () => {
+    const state = { users: [{ userPrincipalName: "Adele@Contoso.com" }] };
+    const a = await loadState(state, os.tmpdir());
+    const b = await loadState(state, os.tmpdir());
+    expect(a.all()[0]!.props.id).toBe(b.all()[0]!.props.id);
+    expect(a.all()[0]!.props.id).toBe(userIdFromUpn("adele@contoso.com"));
+    expect(a.tenant.domains).toEqual(["contoso.com"]);
+  });
+
+  it("refuses bad state with messages that name the user", async () => {
+    await expectStateError([], "the state must be a JSON object with a `users` array");
+    await expectStateError({ users: {} }, "`users` must be an array");
+    await expectStateError({ users: [], extra: 1 }, "unknown top-level key 'extra'");
+    await expectStateError(
+      { users: [{ userPrincipalName: "nope" }] },
+      "users[0]: userPrincipalName must be an address like name@domain",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", id: "42" }] },
+      "users[0] (a@x.com): id must be a GUID",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com" }, { userPrincipalName: "A@X.com" }] },
+      "users[1] (A@X.com): duplicate userPrincipalName A@X.com",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", jobTitle: 3 }] },
+      "users[0] (a@x.com): 'jobTitle' must be a string",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", manager: "b@x.com" }] },
+      "users[0] (a@x.com): manager 'b@x.com' is not a user in the state",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", manager: "a@x.com" }] },
+      "users[0] (a@x.com): a user cannot be their own manager",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", roles: "Global Administrator" }] },
+      "users[0] (a@x.com): roles must be an array of role names",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", photo: "missing.jpg" }] },
+      "users[0] (a@x.com): cannot read photo missing.jpg: ENOENT",
+    );
+    await expectStateError({ tenant: { id: "x" }, users: [] }, "`tenant.id` must be a GUID");
+    const authError = await loadState(
+      { users: [{ userPrincipalName: "a@x.com", authentication: { phoneMethods: "x" } }] },
+      os.tmpdir(),
+    ).catch((e: Error) => e);
+    expect((authError as Error).message).toMatch(/^users\[0\] \(a@x\.com\): authentication: /);
+  });
+
+  it("names the file when it cannot be read or parsed", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "roster-state-"));
+    const file = path.join(dir, "tenant.json");
+    await expect(loadStateFile(file)).rejects.toThrow(`cannot read ${file}: ENOENT`);
+    await writeFile(file, "{ users: ");
+    await expect(loadStateFile(file)).rejects.toThrow(`${file} is not valid JSON`);
+    await writeFile(file, JSON.stringify({ users: [{ userPrincipalName: "a@x.com", bogus: 1 }] }));
+    await expect(loadStateFile(file)).rejects.toThrow(
+      `${file}: users[0] (a@x.com): unknown user property 'bogus'`,
+    );
+  });
+
+  it("loads photos relative to the state file and dumps them as data URIs that load back", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "roster-state-"));
+    await mkdir(path.join(dir, "pics"));
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: "#3366cc" } })
+      .png()
+      .toFile(path.join(dir, "pics", "adele.png"));
+    const file = path.join(dir, "tenant.json");
+    await writeFile(
+      file,
+      JSON.stringify({
+        users: [
+          {
+            userPrincipalName: "adele@contoso.com",
+            photo: "pics/adele.png",
+            roles: ["Global Administrator"],
+          },
+        ],
+      }),
+    );
+    const store = await loadStateFile(file);
+    const photo = store.all()[0]!.photo!;
+    expect([photo.width, photo.height]).toEqual([300, 200]);
+    expect(photo.jpeg.subarray(0, 2).toString("hex")).toBe("ffd8");
+    const dumped = dumpState(store);
+    expect(dumped.users[0]!.photo).toMatch(/^data:image\/jpeg;base64,/);
+    const again = await loadState(dumped, os.tmpdir());
+    expect(again.all()[0]!.photo!.width).toBe(300);
+    expect(again.all()[0]!.roles).toEqual(["Global Administrator"]);
+  });
+});
+
+describe("scale: 100,000 users", () => {
+  let em: RunningEmulator | undefined;
+  afterAll(async () => {
+    await em?.close();
+  });
+
+  it("loads in seconds and serves 999-user pages quickly, from the first page to the last", async () => {
+    const users: StateUser[] = Array.from({ length: 100_000 }, (_, i) => ({
+      userPrincipalName: `user${i}@contoso.com`,
+      displayName: `User ${i}`,
+      jobTitle: "Engineer",
+      department: `Dept ${i % 50}`,
+      ...(i > 0 ? { manager: `user${Math.floor(i / 10)}@contoso.com` } : {}),
+    }));
+    const loadStarted = performance.now();
+    em = await start({ users });
+    const loadMs = performance.now() - loadStarted;
+    expect(loadMs).toBeLessThan(10_000);
+
+    const select = "$select=id,userPrincipalName,displayName,jobTitle,department&$top=999";
+    const firstStarted = performance.now();
+    const first = await raw(em, "GET", `/v1.0/users?${select}`);
+    const firstMs = performance.now() - firstStarted;
+    expect(first.json.value).toHaveLength(999);
+
+    // Jump to the last page through a nextLink of the same shape.
+    const lastToken = Buffer.from(JSON.stringify({ p: 99_900 })).toString("base64url");
+    const lastStarted = performance.now();
+    const last = await raw(em, "GET", `/v1.0/users?${select}&$skiptoken=${lastToken}`);
+    const lastMs = performance.now() - lastStarted;
+    expect(last.json.value).toHaveLength(100);
+    expect(last.json["@odata.nextLink"]).toBeUndefined();
+
+    const lookupStarted = performance.now();
+    const lookup = await raw(
+      em,
+      "GET",
+      `/v1.0/users?$filter=${encodeURIComponent("userPrincipalName eq 'user99999@contoso.com'")}&$select=id`,
+    );
+    const lookupMs = performance.now() - lookupStarted;
+    expect(lookup.json.value).toHaveLength(1);
+
+    const expandStarted = performance.now();
+    const expanded = await raw(
+      em,
+      "GET",
+      "/v1.0/users?$select=id&$expand=manager($select=id,userPrincipalName)&$top=100",
+    );
+    const expandMs = performance.now() - expandStarted;
+    expect(expanded.json.value[1].manager.userPrincipalName).toBe("user0@contoso.com");
+
+    console.log(
+      `100k users: load ${loadMs.toFixed(0)} ms; first 999-page ${firstMs.toFixed(1)} ms; last page ${lastMs.toFixed(1)} ms; ` +
+        `UPN filter ${lookupMs.toFixed(1)} ms; 100-page with $expand=manager ${expandMs.toFixed(1)} ms`,
+    );
+    expect(firstMs).toBeLessThan(1000);
+    expect(lastMs).toBeLessThan(1000);
+    expect(lookupMs).toBeLessThan(200);
+  }, 60_000);
+});
