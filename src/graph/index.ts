@@ -1,0 +1,26 @@
+// Public surface of src/graph: everything else in roster talks to Graph through these.
+export type { CredentialChoice, CredentialKind } from "./auth.js";
+export {
+  CredentialConfigError,
+  githubOidcAssertion,
+  graphScopes,
+  StaticTokenCredential,
+  selectCredential,
+} from "./auth.js";
+export type { BatchItem, BatchMethod, BatchResult } from "./batch.js";
+export { MAX_BATCH_SIZE } from "./batch.js";
+export type {
+  GraphClient,
+  GraphClientOptions,
+  GraphResponse,
+  HttpMethod,
+  Page,
+  RequestOptions,
+  WriteOptions,
+} from "./client.js";
+export { createGraphClient, GraphConfigError } from "./client.js";
+export type { GiveUpReason } from "./errors.js";
+export { GraphRequestError, isGraphRequestError } from "./errors.js";
+export type { GraphRequestEvent } from "./middleware.js";
+export type { RetryOptions, RetryPolicy } from "./retry.js";
+export { DEFAULT_RETRY, decideRetry, parseRetryAfter } from "./retry.js";

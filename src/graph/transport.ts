@@ -1,0 +1,118 @@
+// The last link of the middleware chain: sends one request with node:http(s) and hands the SDK a
+// WHATWG `Response`. It replaces the SDK's HTTPMessageHandler (which calls the global fetch)
+// because Node 20's fetch can only trust an extra CA through an undici `Agent` dispatcher, and the
+// `undici` package is not a dependency; an `https.Agent` with `ca` does the same job. It also holds
+// the semaphore, so "requests in flight" means requests on the wire.
+import http from "node:http";
+import https from "node:https";
+import tls from "node:tls";
+import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
+import type { Semaphore } from "./semaphore.js";
+
+export interface TransportOptions {
+  /** Extra CA to trust in addition to Node's bundled roots (the emulator's certificate). */
+  caCertPem?: string;
+  semaphore: Semaphore;
+  /** Per attempt: no response headers and body within this time means ETIMEDOUT. */
+  timeoutMs: number;
+}
+
+/** Statuses whose Response must have a null body (Fetch spec). */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+export class NodeTransport implements Middleware {
+  readonly #https: https.Agent;
+  readonly #http: http.Agent;
+  readonly #semaphore: Semaphore;
+  readonly #timeoutMs: number;
+
+  constructor(options: TransportOptions) {
+    // `ca` replaces the default trust store, so the bundled roots are kept next to the extra CA:
+    // the same client must still trust graph.microsoft.com.
+    const ca = options.caCertPem ? [...tls.rootCertificates, options.caCertPem] : undefined;
+    this.#https = new https.Agent({ keepAlive: true, ca, maxSockets: options.semaphore.max });
+    this.#http = new http.Agent({ keepAlive: true, maxSockets: options.semaphore.max });
+    this.#semaphore = options.semaphore;
+    this.#timeoutMs = options.timeoutMs;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === "string" ? context.request : context.request.url;
+    const options = context.options ?? {};
+    const headers = plainHeaders(options.headers);
+    const body = options.body as string | Buffer | undefined | null;
+    const release = await this.#semaphore.acquire();
+    try {
+      context.response = await this.#send(url, options.method ?? "GET", headers, body ?? undefined);
+    } finally {
+      release();
+    }
+  }
+
+  /** Frees kept-alive sockets so the process can exit. */
+  close(): void {
+    this.#https.destroy();
+    this.#http.destroy();
+  }
+
+  #send(url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined) {
+    const target = new URL(url);
+    const secure = target.protocol === "https:";
+    const request = secure ? https.request : http.request;
+    const payload = typeof body === "string" ? Buffer.from(body) : body;
+    if (payload) headers["content-length"] = String(payload.length);
+    return new Promise<Response>((resolve, reject) => {
+      const req = request(target, { method, headers, agent: secure ? this.#https : this.#http }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          if (!res.complete) {
+            reject(
+              Object.assign(new Error("connection closed before the response was complete"), {
+                code: "ECONNRESET",
+              }),
+            );
+            return;
+          }
+          const status = res.statusCode ?? 0;
+          const buffer = Buffer.concat(chunks);
+          const responseHeaders = new Headers();
+          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+            responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          }
+          resolve(
+            new Response(NULL_BODY.has(status) || buffer.length === 0 ? null : buffer, {
+              status,
+              statusText: res.statusMessage ?? "",
+              headers: responseHeaders,
+            }),
+          );
+        });
+      });
+      req.setTimeout(this.#timeoutMs, () => {
+        req.destroy(
+          Object.assign(new Error(`no response within ${this.#timeoutMs} ms`), { code: "ETIMEDOUT" }),
+        );
+      });
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
+}
+
+/** The SDK hands headers as a plain object or, after some middleware, a `Headers`. */
+export function plainHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  const entries =
+    headers instanceof Headers
+      ? [...headers.entries()]
+      : Array.isArray(headers)
+        ? (headers as [string, string][])
+        : Object.entries(headers as Record<string, string>);
+  for (const [key, value] of entries) {
+    if (value !== undefined && value !== null) out[key.toLowerCase()] = String(value);
+  }
+  return out;
+}
