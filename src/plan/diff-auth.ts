@@ -2,9 +2,10 @@
 // recorded masked in the plan with a digest of the tenant value for the stale-plan check.
 import { createHash } from "node:crypto";
 import { AUTH_METHOD_KINDS, type AuthMethodKind, type Sourced } from "../desired/types.js";
+import { isPrivilegedTarget } from "../entra-roles.js";
 import { canonicalPhoneNumber } from "../phone.js";
 import type { ActualUser } from "../tenant/types.js";
-import type { UserDiff } from "./diff.js";
+import { PRIVILEGED_SKIP_REASON, type UserDiff } from "./diff.js";
 
 /** The canonical form used for comparing, digesting and sending a method's value. */
 export function canonicalAuthValue(kind: AuthMethodKind, value: string): string {

@@ -2,11 +2,15 @@
 // Pure: no I/O, no clock; photo hashes are computed by the caller and passed in.
 import type { RosterConfig } from "../config/load.js";
 import type { DesiredProfile, Sourced } from "../desired/types.js";
+import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra-roles.js";
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";
 import { actualValue, SYNC_MASTERED, sameAttributeValue, topLevelProperty } from "./attributes.js";
 import { diffAuthentication } from "./diff-auth.js";
 import type { Change, ChangeAction, PlanMessage, PlannedUser, SkippedChange } from "./types.js";
+
+export const PRIVILEGED_SKIP_REASON =
+  "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods";
 
 export interface DiffInput {
   profiles: readonly DesiredProfile[];
@@ -143,15 +147,15 @@ function findUser(profile: DesiredProfile, actual: ActualTenant): ActualUser | u
 function diffIdentity(d: UserDiff): void {
   const desired = d.profile.userPrincipalName;
   if (desired.value.toLowerCase() === d.user.userPrincipalName.toLowerCase()) return;
-  d.add({
-    kind: "attribute",
+  const change = {
+    kind: "attribute" as const,
     path: "userPrincipalName",
     before: d.user.userPrincipalName,
     after: desired.value,
     source: desired.source,
-    sensitive: true,
-    ownerKey: "userPrincipalName",
-  });
+  };
+  if (isPrivilegedTarget(d.user.roles)) d.skip(change, PRIVILEGED_SKIP_REASON);
+  else d.add({ ...change, sensitive: true, ownerKey: "userPrincipalName" });
 }
 
 function diffAttributes(d: UserDiff): void {
@@ -162,6 +166,14 @@ function diffAttributes(d: UserDiff): void {
     const change = { kind: "attribute" as const, path, before, after: desired.value, source: desired.source };
     if (d.user.onPremisesSyncEnabled && SYNC_MASTERED.has(top) && !d.ownedElsewhere.has(top)) {
       d.skip(change, "mastered by on-premises AD for this synced user; change it there");
+      continue;
+    }
+    if (
+      SENSITIVE_USER_PROPERTIES.has(top) &&
+      isPrivilegedTarget(d.user.roles) &&
+      !d.ownedElsewhere.has(top)
+    ) {
+      d.skip(change, PRIVILEGED_SKIP_REASON);
       continue;
     }
     d.add({ ...change, ownerKey: top });

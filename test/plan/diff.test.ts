@@ -198,10 +198,28 @@ describe("users", () => {
   it("marks every change to a user holding an admin role as sensitive, with a warning", () => {
     const result = run(
       [{ upn: ADELE, attributes: { jobTitle: "x" } }],
-      [user({ userPrincipalName: ADELE, roles: ["Global Administrator"] })],
+      [user({ userPrincipalName: ADELE, roles: ["Reports Reader"] })],
     );
     expect(result.users[0]?.changes).toMatchObject([{ path: "jobTitle", sensitive: true }]);
-    expect(result.warnings[0]?.message).toContain("Global Administrator");
+    expect(result.warnings[0]?.message).toContain("Reports Reader");
+  });
+
+  it("skips the sensitive properties of a privileged user, which Graph refuses to an app, but plans the rest", () => {
+    const result = run(
+      [
+        {
+          upn: "admin@contoso.com",
+          id: "id-admin",
+          attributes: { jobTitle: "CIO", mobilePhone: "+1 425 555 0100" },
+        },
+      ],
+      [user({ userPrincipalName: "root@contoso.com", id: "id-admin", roles: ["Global Administrator"] })],
+    );
+    expect(result.users[0]?.changes).toMatchObject([{ path: "jobTitle", sensitive: true }]);
+    expect(result.users[0]?.skipped.map((s) => [s.path, s.reason])).toEqual([
+      ["userPrincipalName", expect.stringContaining("admin role")],
+      ["mobilePhone", expect.stringContaining("admin role")],
+    ]);
   });
 });
 
