@@ -1,14 +1,18 @@
 // Offline checks of the photo files profiles point at: present, inside the repository, a real and
-// complete image, within the limits. Sizes are checked before anything is decoded.
-import { lstat, realpath } from "node:fs/promises";
+// complete image within the limits. Size limits are checked before anything is decoded; the image
+// rules themselves are the ones upload uses (src/photos/normalize.ts), so a photo that validates
+// also uploads.
+import { lstat, readFile, realpath } from "node:fs/promises";
 import { relative, sep } from "node:path";
-import sharp, { type Metadata } from "sharp";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
+import {
+  decodeFailure,
+  decoder,
+  inspectPhoto,
+  MAX_PHOTO_INPUT_BYTES,
+  PhotoError,
+} from "../photos/normalize.js";
 import type { DesiredProfile } from "./types.js";
-
-export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
-export const MAX_PHOTO_PIXELS = 100_000_000;
-const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp"]);
 
 export async function checkPhoto(root: string, profile: DesiredProfile): Promise<Diagnostic[]> {
   const photo = profile.photo;
@@ -39,35 +43,26 @@ export async function checkPhoto(root: string, profile: DesiredProfile): Promise
     }
   }
   if (!info.isFile()) return fail("not a file");
-  if (info.size > MAX_PHOTO_BYTES) {
+  // Checked on the file's size so that a huge file is never read into memory.
+  if (info.size > MAX_PHOTO_INPUT_BYTES) {
     return fail(
-      `${(info.size / 1024 / 1024).toFixed(1)} MB is over the ${MAX_PHOTO_BYTES / 1024 / 1024} MB limit`,
-    );
-  }
-
-  let metadata: Metadata;
-  try {
-    metadata = await sharp(photo.absolutePath).metadata();
-  } catch {
-    return fail("not an image roster can read (JPEG, PNG or WebP)");
-  }
-  if (!metadata.format || !SUPPORTED_FORMATS.has(metadata.format)) {
-    return fail(`${metadata.format ?? "unknown"} images are not supported; use JPEG, PNG or WebP`);
-  }
-  const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
-  if (pixels > MAX_PHOTO_PIXELS) {
-    return fail(
-      `${metadata.width}×${metadata.height} is over the ${MAX_PHOTO_PIXELS / 1_000_000} megapixel limit`,
+      `${(info.size / 1024 / 1024).toFixed(1)} MB is over the ${MAX_PHOTO_INPUT_BYTES / 1024 / 1024} MB limit`,
     );
   }
   try {
+    const bytes = await readFile(photo.absolutePath);
+    await inspectPhoto(bytes);
     // A full decode, shrunk on load, is what finds a file cut short.
-    await sharp(photo.absolutePath, { failOn: "truncated", limitInputPixels: MAX_PHOTO_PIXELS })
+    await decoder(bytes)
       .resize(32, 32, { fit: "inside" })
       .raw()
-      .toBuffer();
+      .toBuffer()
+      .catch((err: unknown) => {
+        throw decodeFailure(err);
+      });
   } catch (err) {
-    return fail(`damaged or truncated image (${err instanceof Error ? err.message : String(err)})`);
+    if (err instanceof PhotoError) return fail(err.message);
+    throw err;
   }
   return [];
 }

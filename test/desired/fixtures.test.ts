@@ -122,7 +122,7 @@ const cases: [fixture: string, exitCode: number, lines: string[]][] = [
   [
     "photo-not-image",
     1,
-    ["photos/a.jpg:1:1: not an image roster can read (JPEG, PNG or WebP) (photo of profiles/a.yaml)"],
+    ["photos/a.jpg:1:1: not an image (use JPEG, PNG or WebP) (photo of profiles/a.yaml)"],
   ],
   [
     "photo-symlink-outside",
