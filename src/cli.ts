@@ -1,5 +1,6 @@
 // Commander wiring only: parse flags, call the command, map its result to an exit code.
 import { Command, CommanderError, Option } from "commander";
+import type { PlanFlags } from "./commands/plan.js";
 import { type Io, processIo } from "./io.js";
 
 /** Parses argv (`node roster …`) and runs the command; resolves to the process exit code. */
@@ -22,6 +23,30 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       exitCode = await runValidate(options, io);
     });
 
+  const connectionOptions = (command: Command) =>
+    command
+      .option("--dir <dir>", "repository root", io.cwd)
+      .option(
+        "--graph-url <url>",
+        "Graph service root without the version (default: ROSTER_GRAPH_URL, roster.yaml)",
+      )
+      .option(
+        "--ca-cert <file>",
+        "extra CA certificate (PEM) to trust, e.g. the emulator's (default: ROSTER_CA_CERT)",
+      );
+
+  connectionOptions(program.command("plan"))
+    .description("read the tenant, diff it against the repository, print the plan")
+    .option("--out <file>", "also write the plan as JSON (for `roster apply <file>`)")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+    )
+    .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
+    .action(async (options: PlanFlags) => {
+      const { runPlan } = await import("./commands/plan.js");
+      exitCode = await runPlan(options, io);
+    });
+
   program
     .command("emulator")
     .description("run a local Microsoft Graph-compatible tenant (HTTPS on loopback)")
@@ -40,10 +65,38 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
-    throw err;
+    return reportFailure(err, io);
   }
   return exitCode;
 }
+
+/**
+ * Expected failures (bad configuration, Graph errors, unreachable tenant) become one clear line on
+ * stderr and exit code 1; anything else is a bug, printed with its stack so it can be reported.
+ */
+function reportFailure(err: unknown, io: Io): number {
+  if (err instanceof Error && EXPECTED_ERRORS.has(err.name)) {
+    const described = (err as Error & { describe?: () => string }).describe?.() ?? err.message;
+    io.stderr(`error: ${described}\n`);
+    return 1;
+  }
+  io.stderr(
+    `internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  return 1;
+}
+
+const EXPECTED_ERRORS = new Set([
+  "ReportedError",
+  "ConnectionError",
+  "GraphRequestError",
+  "GraphConfigError",
+  "CredentialConfigError",
+  "TenantReadError",
+  "PhotoError",
+  "CredentialUnavailableError",
+  "AuthenticationRequiredError",
+]);
 
 export interface EmulatorCliOptions {
   port: string;

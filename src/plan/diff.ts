@@ -103,7 +103,7 @@ export function diff(input: DiffInput): DiffResult {
     if (privileged && userDiff.changes.length > 0) {
       for (const change of userDiff.changes) change.sensitive = true;
       warnings.push({
-        message: `${user.userPrincipalName} holds ${user.roles.join(", ")}: every change to this user is sensitive`,
+        message: `holds ${user.roles.join(", ")}: every change to this user is sensitive`,
         userPrincipalName: user.userPrincipalName,
         source: profile.userPrincipalName.source,
       });

@@ -126,14 +126,14 @@ async function listUsers(
   options: ReadOptions,
 ): Promise<{ users: GraphUser[]; managersExpanded: boolean }> {
   const query = (top: number, expand: boolean) => {
-    const parts = [`$select=${select.join(",")}`, `$top=${top}`, "$count=true"];
+    const parts = [`$select=${select.join(",")}`, `$top=${top}`];
     if (filter) parts.push(`$filter=${encodeURIComponent(filter)}`);
-    if (expand) parts.push("$expand=manager($select=id,userPrincipalName)");
+    // `$count` needs Graph's advanced query mode, which refuses `$expand` (graph-contract §5.2).
+    parts.push(expand ? "$expand=manager($select=id,userPrincipalName)" : "$count=true");
     return `/users?${parts.join("&")}`;
   };
-  // `$count` needs Graph's advanced query mode (graph-contract §5.2).
-  const headers = { ConsistencyLevel: "eventual" };
-  const first = await graph.getPage<GraphUser>(query(LIST_PAGE_SIZE, false), headers);
+  const advanced = { ConsistencyLevel: "eventual" };
+  const first = await graph.getPage<GraphUser>(query(LIST_PAGE_SIZE, false), advanced);
   const total = first.count ?? first.value.length;
   const pagesPlain = Math.ceil(total / LIST_PAGE_SIZE);
   const expandCost = 1 + Math.ceil(total / EXPANDED_PAGE_SIZE);
@@ -141,7 +141,8 @@ async function listUsers(
   const expand = managersWanted > 0 && expandCost < batchCost;
 
   const users: GraphUser[] = [];
-  let page = expand ? await graph.getPage<GraphUser>(query(EXPANDED_PAGE_SIZE, true), headers) : first;
+  const headers = expand ? {} : advanced;
+  let page = expand ? await graph.getPage<GraphUser>(query(EXPANDED_PAGE_SIZE, true)) : first;
   for (;;) {
     users.push(...page.value);
     if (total > LIST_PAGE_SIZE) options.progress?.(`read ${users.length} of ${total} users`);
