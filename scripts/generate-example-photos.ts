@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { hashDistance, perceptualHash, SAME_PHOTO_MAX_DISTANCE } from "../src/photos/hash.js";
+import { random } from "../test/photos/images.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PHOTOS = join(ROOT, "photos");
@@ -53,18 +54,6 @@ const PHOTOS_TO_MAKE: PhotoSpec[] = [
   { file: "cameron.white.jpg", size: 420, format: "jpeg" },
   { file: "enrico.cattaneo.jpg", size: 340, format: "jpeg" },
 ];
-
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a of a string: the seed of a file's picture. */
 function seedOf(text: string): number {

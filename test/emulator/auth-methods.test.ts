@@ -7,7 +7,8 @@ import {
   PASSWORD_METHOD_ID,
   PHONE_METHOD_IDS,
 } from "../../src/emulator/auth-methods.js";
-import { type EmulatorRequest, GraphHttpError, type StoredUser } from "../../src/emulator/types.js";
+import type { EmulatorRequest, StoredUser } from "../../src/emulator/types.js";
+import { expectGraphError, graphError } from "./handler-errors.js";
 
 const ORIGIN = "https://127.0.0.1:8443";
 const USER_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
@@ -54,20 +55,6 @@ function call(user: StoredUser, method: string, path: string, options: CallOptio
 
 function addPhone(user: StoredUser, phoneType: string, phoneNumber: string) {
   return call(user, "POST", "authentication/phoneMethods", { body: { phoneNumber, phoneType } });
-}
-
-async function graphError(promise: Promise<unknown>): Promise<GraphHttpError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GraphHttpError);
-  return error as GraphHttpError;
-}
-
-async function expectGraphError(promise: Promise<unknown>, status: number, code: string): Promise<void> {
-  const error = await graphError(promise);
-  expect({ status: error.status, code: error.code }).toEqual({ status, code });
 }
 
 describe("well-known ids", () => {

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handlePhotoRequest, MAX_PHOTO_BYTES, photoFromImage } from "../../src/emulator/photo.js";
-import { type EmulatorRequest, GraphHttpError, type StoredUser } from "../../src/emulator/types.js";
+import type { EmulatorRequest, StoredUser } from "../../src/emulator/types.js";
+import { expectGraphError, graphError } from "./handler-errors.js";
 
 const ORIGIN = "https://127.0.0.1:8443";
 const USER_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
@@ -49,20 +50,6 @@ function call(user: StoredUser, method: string, path: string, options: CallOptio
 
 function upload(user: StoredUser, body: Buffer, contentType = "image/jpeg", method = "PUT") {
   return call(user, method, "photo/$value", { body, contentType });
-}
-
-async function graphError(promise: Promise<unknown>): Promise<GraphHttpError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(GraphHttpError);
-  return error as GraphHttpError;
-}
-
-async function expectGraphError(promise: Promise<unknown>, status: number, code: string): Promise<void> {
-  const error = await graphError(promise);
-  expect({ status: error.status, code: error.code }).toEqual({ status, code });
 }
 
 function solid(width: number, height: number, format: "jpeg" | "png" = "jpeg", colour = "#3366cc") {
