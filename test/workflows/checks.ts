@@ -1,0 +1,356 @@
+// Structural rules for .github/workflows, as pure functions: each returns the problems it finds, so
+// the tests can show every rule passing on the real workflows and failing on a broken copy.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+export interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  shell?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+}
+
+export interface Job {
+  name?: string;
+  if?: string;
+  needs?: string | string[];
+  permissions?: Record<string, string> | string;
+  environment?: string | { name: string };
+  concurrency?: string | { group: string; "cancel-in-progress"?: unknown };
+  env?: Record<string, unknown>;
+  outputs?: Record<string, string>;
+  steps?: Step[];
+}
+
+export interface Workflow {
+  name?: string;
+  on: Record<string, unknown>;
+  permissions?: Record<string, string> | string;
+  concurrency?: string | { group: string; "cancel-in-progress"?: unknown };
+  jobs: Record<string, Job>;
+}
+
+/** A workflow file: its text (for grep-like rules) and its parsed document. */
+export interface WorkflowFile {
+  text: string;
+  doc: Workflow;
+}
+
+export type Workflows = Record<string, WorkflowFile>;
+
+export const WORKFLOW_DIR = join(import.meta.dirname, "..", "..", ".github", "workflows");
+
+export function loadWorkflows(dir: string = WORKFLOW_DIR): Workflows {
+  const result: Workflows = {};
+  for (const file of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    const text = readFileSync(join(dir, file), "utf8");
+    result[file] = { text, doc: parse(text) as Workflow };
+  }
+  return result;
+}
+
+/** A parsed copy that a test may break without touching the real documents. */
+export function cloneWorkflows(workflows: Workflows): Workflows {
+  return structuredClone(workflows);
+}
+
+export const DESIRED_STATE_PATHS = ["profiles/**", "photos/**", "roster.yaml"];
+export const PLAN_MARKER = "<!-- roster-plan -->";
+export const FORK_CONDITION = "github.event.pull_request.head.repo.full_name == github.repository";
+
+/** The only actions allowed, each pinned to this major version. */
+export const PINNED_ACTIONS: Record<string, string> = {
+  "actions/checkout": "v4",
+  "actions/setup-node": "v4",
+  "actions/github-script": "v7",
+  "actions/upload-artifact": "v4",
+  "actions/download-artifact": "v4",
+  "actions/cache": "v4",
+};
+
+/** Repository variables the workflows may read (README, "Setting up Azure and GitHub"). */
+export const KNOWN_VARIABLES = ["AZURE_TENANT_ID", "ROSTER_PLAN_CLIENT_ID", "ROSTER_APPLY_CLIENT_ID"];
+
+/** Least privilege, job by job: exactly these scopes, nothing more. */
+export const EXPECTED_PERMISSIONS: Record<string, Record<string, string>> = {
+  "plan.yml/validate": { contents: "read" },
+  "plan.yml/plan": { contents: "read", "id-token": "write", "pull-requests": "write" },
+  "apply.yml/apply": { contents: "read", "id-token": "write" },
+  "drift.yml/plan": { contents: "read", "id-token": "write" },
+  "drift.yml/issue": { issues: "write" },
+  "ci.yml/test": { contents: "read" },
+};
+
+export const allJobs = (workflows: Workflows): [string, Job][] =>
+  Object.entries(workflows).flatMap(([file, { doc }]) =>
+    Object.entries(doc.jobs ?? {}).map(([id, job]): [string, Job] => [`${file}/${id}`, job]),
+  );
+
+export const stepsOf = (job: Job | undefined): Step[] => job?.steps ?? [];
+const permissionsOf = (job: Job): Record<string, string> =>
+  typeof job.permissions === "object" ? job.permissions : {};
+
+/** Whether the job signs in to Entra ID: it sets AZURE_CLIENT_ID for @azure/identity. */
+export function signsIn(job: Job): boolean {
+  return "AZURE_CLIENT_ID" in (job.env ?? {}) || stepsOf(job).some((s) => "AZURE_CLIENT_ID" in (s.env ?? {}));
+}
+
+function concurrencyOf(c: Job["concurrency"]): { group: string; cancel: unknown } | undefined {
+  if (c === undefined) return undefined;
+  if (typeof c === "string") return { group: c, cancel: undefined };
+  return { group: c.group, cancel: c["cancel-in-progress"] };
+}
+
+const onKeys = (doc: Workflow): string[] => Object.keys(doc.on ?? {}).sort();
+const triggerPaths = (doc: Workflow, event: string): string[] =>
+  [...((doc.on?.[event] as { paths?: string[] } | null)?.paths ?? [])].sort();
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+const findRun = (job: Job | undefined, pattern: RegExp): Step | undefined =>
+  stepsOf(job).find((s) => typeof s.run === "string" && pattern.test(s.run));
+const findUses = (job: Job | undefined, action: string): Step[] =>
+  stepsOf(job).filter((s) => s.uses?.split("@")[0] === action);
+
+/** Rules every workflow follows. */
+export function checkAll(workflows: Workflows): string[] {
+  const problems: string[] = [];
+  for (const name of ["plan.yml", "apply.yml", "drift.yml", "ci.yml"]) {
+    if (!workflows[name]) problems.push(`${name}: missing`);
+  }
+  for (const [file, { doc, text }] of Object.entries(workflows)) {
+    const top = doc.permissions;
+    const topOk =
+      top !== undefined &&
+      typeof top === "object" &&
+      (Object.keys(top).length === 0 || (Object.keys(top).length === 1 && top.contents === "read"));
+    if (!topOk) problems.push(`${file}: top-level permissions must be {} or { contents: read }`);
+    if ("pull_request_target" in (doc.on ?? {}))
+      problems.push(`${file}: pull_request_target runs fork code with secrets`);
+    for (const match of text.matchAll(/\bvars\.([A-Za-z0-9_]+)/g)) {
+      if (!KNOWN_VARIABLES.includes(match[1]!)) problems.push(`${file}: unknown variable vars.${match[1]}`);
+    }
+  }
+  for (const [key, job] of allJobs(workflows)) {
+    const perms = job.permissions;
+    if (perms === undefined || typeof perms !== "object") {
+      problems.push(`${key}: no per-job permissions map`);
+      continue;
+    }
+    if (perms.contents === "write") problems.push(`${key}: contents: write`);
+    const idToken = perms["id-token"] === "write";
+    if (idToken !== signsIn(job))
+      problems.push(
+        idToken
+          ? `${key}: id-token: write but the job does not sign in`
+          : `${key}: signs in without id-token: write`,
+      );
+    const expected = EXPECTED_PERMISSIONS[key];
+    if (!expected) problems.push(`${key}: no expected permissions listed for this job`);
+    else if (JSON.stringify(Object.entries(perms).sort()) !== JSON.stringify(Object.entries(expected).sort()))
+      problems.push(`${key}: permissions ${JSON.stringify(perms)}, expected ${JSON.stringify(expected)}`);
+    for (const step of stepsOf(job)) {
+      if (!step.uses) continue;
+      const [action, ref] = step.uses.split("@");
+      const pinned = PINNED_ACTIONS[action!];
+      if (pinned === undefined) problems.push(`${key}: action ${step.uses} is not on the allowed list`);
+      else if (ref !== pinned) problems.push(`${key}: ${action} must be pinned to @${pinned}, found @${ref}`);
+      if (
+        action === "actions/setup-node" &&
+        (String(step.with?.["node-version"]) !== "20" || step.with?.cache !== "npm")
+      )
+        problems.push(`${key}: setup-node must use node-version 20 with cache: npm`);
+      if (action === "actions/checkout" && step.with?.["persist-credentials"] !== false)
+        problems.push(`${key}: checkout must set persist-credentials: false`);
+    }
+  }
+  for (const [key, job] of allJobs(workflows)) {
+    const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
+    if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
+      problems.push(`${key}: only the apply job may sign in as the write app`);
+    if (key === "apply.yml/apply" && !clientId.includes("vars.ROSTER_APPLY_CLIENT_ID"))
+      problems.push(`${key}: must sign in as vars.ROSTER_APPLY_CLIENT_ID`);
+    if (key !== "apply.yml/apply" && signsIn(job) && !clientId.includes("vars.ROSTER_PLAN_CLIENT_ID"))
+      problems.push(`${key}: must sign in as the read-only app vars.ROSTER_PLAN_CLIENT_ID`);
+    if (signsIn(job) && !String(job.env?.AZURE_TENANT_ID ?? "").includes("vars.AZURE_TENANT_ID"))
+      problems.push(`${key}: AZURE_TENANT_ID must come from vars.AZURE_TENANT_ID`);
+  }
+  return problems;
+}
+
+export function checkPlanWorkflow(workflows: Workflows): string[] {
+  const file = workflows["plan.yml"];
+  if (!file) return ["plan.yml: missing"];
+  const { doc, text } = file;
+  const problems: string[] = [];
+  if (!sameSet(onKeys(doc), ["pull_request"]))
+    problems.push(`plan.yml: triggers ${onKeys(doc)}, expected pull_request`);
+  if (!sameSet(triggerPaths(doc, "pull_request"), DESIRED_STATE_PATHS))
+    problems.push(`plan.yml: pull_request paths ${triggerPaths(doc, "pull_request")}`);
+  if (/\bsecrets\s*\.|\bsecrets\s*\[|secrets:\s*inherit/.test(text)) problems.push("plan.yml: uses secrets");
+  const concurrency = concurrencyOf(doc.concurrency);
+  if (!concurrency?.group.includes("github.event.pull_request.number") || concurrency.cancel !== true)
+    problems.push("plan.yml: needs concurrency per pull request with cancel-in-progress: true");
+
+  const validate = doc.jobs.validate;
+  if (!validate) problems.push("plan.yml: no validate job");
+  else {
+    if (validate.if !== undefined)
+      problems.push("plan.yml/validate: must run for every pull request, forks too");
+    if (signsIn(validate)) problems.push("plan.yml/validate: must not sign in");
+    if (!findRun(validate, /^npm ci\b/m)) problems.push("plan.yml/validate: no npm ci");
+    if (!findRun(validate, /\bnpx (--no-install )?roster validate\b/))
+      problems.push("plan.yml/validate: no roster validate");
+  }
+
+  for (const [id, job] of Object.entries(doc.jobs)) {
+    if (!signsIn(job) && permissionsOf(job)["id-token"] !== "write") continue;
+    if (!String(job.if ?? "").includes(FORK_CONDITION))
+      problems.push(`plan.yml/${id}: a job with credentials must exclude forks (${FORK_CONDITION})`);
+    if (job.environment !== undefined)
+      problems.push(`plan.yml/${id}: no environment (the OIDC subject must stay pull_request)`);
+  }
+
+  const plan = doc.jobs.plan;
+  if (!plan) return [...problems, "plan.yml: no plan job"];
+  if (!findRun(plan, /^npm ci\b/m)) problems.push("plan.yml/plan: no npm ci");
+  const planStep = findRun(plan, /\broster plan\b/);
+  const flags = ["--out plan.json", "--format markdown", "--detailed-exitcode", "> plan.md"];
+  if (!planStep || flags.some((f) => !planStep.run!.includes(f)))
+    problems.push(`plan.yml/plan: the plan step must run roster plan ${flags.join(" ")}`);
+  else {
+    if (!/set \+e/.test(planStep.run!) || !/exitcode=\$code/.test(planStep.run!))
+      problems.push("plan.yml/plan: the plan step must record the exit code instead of failing");
+    const steps = stepsOf(plan);
+    const last = steps[steps.length - 1];
+    if (
+      !last ||
+      last === planStep ||
+      !/steps\.plan\.outputs\.exitcode != '0'/.test(last.if ?? "") ||
+      !/steps\.plan\.outputs\.exitcode != '2'/.test(last.if ?? "") ||
+      !/exit 1/.test(last.run ?? "")
+    )
+      problems.push("plan.yml/plan: the last step must fail the job when the exit code is neither 0 nor 2");
+  }
+  const comment = findUses(plan, "actions/github-script").find((s) =>
+    String(s.with?.script ?? "").includes(PLAN_MARKER),
+  );
+  if (!comment) problems.push(`plan.yml/plan: no github-script step using the marker ${PLAN_MARKER}`);
+  else {
+    const script = String(comment.with?.script);
+    for (const call of ["listComments", "updateComment", "createComment", "github-actions[bot]"])
+      if (!script.includes(call)) problems.push(`plan.yml/plan: the comment script does not use ${call}`);
+    const token = comment.with?.["github-token"];
+    if (token !== undefined && token !== `\${{ github.token }}`)
+      problems.push("plan.yml/plan: the comment must be posted with the job's own github.token");
+    if (!String(comment.if ?? "").includes("!cancelled()"))
+      problems.push("plan.yml/plan: the comment must be posted even when the plan failed");
+  }
+  if (!findRun(plan, /GITHUB_STEP_SUMMARY/)) problems.push("plan.yml/plan: no job summary");
+  const upload = findUses(plan, "actions/upload-artifact");
+  if (!upload.some((s) => String(s.with?.path ?? "").includes("plan.json")))
+    problems.push("plan.yml/plan: plan.json is not uploaded as an artifact");
+  return problems;
+}
+
+export function checkApplyWorkflow(workflows: Workflows): string[] {
+  const file = workflows["apply.yml"];
+  if (!file) return ["apply.yml: missing"];
+  const { doc } = file;
+  const problems: string[] = [];
+  if (!sameSet(onKeys(doc), ["push", "workflow_dispatch"]))
+    problems.push(`apply.yml: triggers ${onKeys(doc)}, expected push and workflow_dispatch`);
+  const push = doc.on?.push as { branches?: string[] } | undefined;
+  if (!sameSet(push?.branches ?? [], ["main"])) problems.push("apply.yml: push must be limited to main");
+  if (!sameSet(triggerPaths(doc, "push"), DESIRED_STATE_PATHS)) problems.push("apply.yml: push paths");
+  const apply = doc.jobs.apply;
+  if (!apply) return [...problems, "apply.yml: no apply job"];
+  const environment = typeof apply.environment === "string" ? apply.environment : apply.environment?.name;
+  if (environment !== "production") problems.push("apply.yml/apply: environment must be production");
+  if (apply.if?.trim() !== "github.ref == 'refs/heads/main'")
+    problems.push("apply.yml/apply: must only run for refs/heads/main");
+  const concurrency = concurrencyOf(apply.concurrency) ?? concurrencyOf(doc.concurrency);
+  if (!concurrency?.group.includes("vars.AZURE_TENANT_ID"))
+    problems.push("apply.yml/apply: concurrency group must be per tenant (vars.AZURE_TENANT_ID)");
+  if (concurrency?.cancel !== false) problems.push("apply.yml/apply: cancel-in-progress must be false");
+  const step = findRun(apply, /\broster apply\b/);
+  if (!step?.run?.includes("--auto-approve") || !step.run.includes("--report apply-report.json"))
+    problems.push("apply.yml/apply: must run roster apply --auto-approve --report apply-report.json");
+  const upload = findUses(apply, "actions/upload-artifact").find((s) =>
+    String(s.with?.path ?? "").includes("apply-report.json"),
+  );
+  if (!upload) problems.push("apply.yml/apply: apply-report.json is not uploaded");
+  else if (!String(upload.if ?? "").includes("always()"))
+    problems.push("apply.yml/apply: the report must be uploaded even when apply fails");
+  return problems;
+}
+
+export function checkDriftWorkflow(workflows: Workflows): string[] {
+  const file = workflows["drift.yml"];
+  if (!file) return ["drift.yml: missing"];
+  const { doc } = file;
+  const problems: string[] = [];
+  if (!sameSet(onKeys(doc), ["schedule", "workflow_dispatch"]))
+    problems.push(`drift.yml: triggers ${onKeys(doc)}, expected schedule and workflow_dispatch`);
+  const schedule = doc.on?.schedule as { cron?: string }[] | undefined;
+  const cron = schedule?.[0]?.cron ?? "";
+  // daily: fixed minute and hour, every day of month, month and week
+  if (schedule?.length !== 1 || !/^\d{1,2} \d{1,2} \* \* \*$/.test(cron))
+    problems.push(`drift.yml: schedule must be one daily cron, found ${JSON.stringify(schedule)}`);
+  const plan = doc.jobs.plan;
+  const step = findRun(plan, /\broster plan\b/);
+  if (!step?.run?.includes("--detailed-exitcode") || !step.run.includes("--format markdown"))
+    problems.push("drift.yml/plan: must run roster plan --detailed-exitcode --format markdown");
+  if (plan?.if?.trim() !== "github.ref == 'refs/heads/main'")
+    problems.push("drift.yml/plan: must only run on refs/heads/main (the federated subject)");
+  if (!plan?.outputs?.exitcode?.includes("steps.plan.outputs.exitcode"))
+    problems.push("drift.yml/plan: must expose the exit code as a job output");
+  for (const [id, job] of Object.entries(doc.jobs)) {
+    const perms = permissionsOf(job);
+    if (perms.issues === "write" && (perms["id-token"] === "write" || signsIn(job)))
+      problems.push(`drift.yml/${id}: issues: write and Azure credentials in one job`);
+  }
+  const issue = Object.values(doc.jobs).find((job) => permissionsOf(job).issues === "write");
+  if (!issue) return [...problems, "drift.yml: no job manages the drift issue"];
+  if (!issue.if?.includes("needs.plan.outputs.exitcode == '0'") || !issue.if.includes("exitcode == '2'"))
+    problems.push("drift.yml: the issue job must run on exit 0 and 2 only");
+  const script = String(
+    findUses(issue, "actions/github-script").find((s) => s.with?.script)?.with?.script ?? "",
+  );
+  for (const needle of [
+    'LABEL = "drift"',
+    "<!-- roster-drift -->",
+    "listForRepo",
+    'state: "closed"',
+    "issues.create(",
+  ])
+    if (!script.includes(needle)) problems.push(`drift.yml: the issue script does not contain ${needle}`);
+  return problems;
+}
+
+export function checkCiWorkflow(workflows: Workflows): string[] {
+  const file = workflows["ci.yml"];
+  if (!file) return ["ci.yml: missing"];
+  const { doc } = file;
+  const problems: string[] = [];
+  if (!sameSet(onKeys(doc), ["pull_request", "push"]))
+    problems.push("ci.yml: triggers must be push and pull_request");
+  const runs = Object.values(doc.jobs).flatMap((job) => stepsOf(job).map((s) => s.run ?? ""));
+  if (!runs.some((r) => r.trim() === "bash .ci/run")) problems.push("ci.yml: no step runs bash .ci/run");
+  return problems;
+}
+
+export function checkEverything(workflows: Workflows): string[] {
+  return [
+    ...checkAll(workflows),
+    ...checkPlanWorkflow(workflows),
+    ...checkApplyWorkflow(workflows),
+    ...checkDriftWorkflow(workflows),
+    ...checkCiWorkflow(workflows),
+  ];
+}

