@@ -1,0 +1,52 @@
+// `npm run demo`: the main job against the embedded demo tenant. Starts the Graph emulator on a
+// free loopback port from demo/tenant.json (the example profiles, drifted on purpose), then runs
+// roster as a pipeline would: validate, plan, apply, and a last plan that must show no changes.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../src/cli.js";
+import { startEmulator } from "../src/emulator/index.js";
+import { processIo } from "../src/io.js";
+
+const root = join(import.meta.dirname, "..");
+const emulator = await startEmulator({ statePath: join(root, "demo", "tenant.json") });
+const work = await mkdtemp(join(tmpdir(), "roster-demo-"));
+const caCert = join(work, "emulator-ca.pem");
+await writeFile(caCert, emulator.caPem);
+
+const io = { ...processIo(), env: { ...process.env, ROSTER_ACCESS_TOKEN: "demo-token" } };
+const connection = ["--dir", root, "--graph-url", emulator.origin, "--ca-cert", caCert];
+const step = async (title: string, args: string[]) => {
+  io.stdout(`\n=== ${title}: roster ${args.filter((a) => !connection.includes(a)).join(" ")}\n\n`);
+  return main(["node", "roster", ...args], io);
+};
+
+let failed = false;
+try {
+  io.stdout(`Demo tenant: the Graph emulator at ${emulator.origin}, loaded from demo/tenant.json\n`);
+  failed ||= (await step("1. validate the repository offline", ["validate", "--dir", root])) !== 0;
+  const planFile = join(work, "plan.json");
+  const planned = await step("2. plan against the tenant", [
+    "plan",
+    ...connection,
+    "--out",
+    planFile,
+    "--detailed-exitcode",
+  ]);
+  failed ||= planned === 1;
+  failed ||=
+    (await step("3. apply the saved plan", ["apply", planFile, ...connection, "--auto-approve"])) !== 0;
+  const after = await step("4. plan again: nothing left to do", [
+    "plan",
+    ...connection,
+    "--detailed-exitcode",
+  ]);
+  if (after !== 0) {
+    io.stderr("demo: the second plan is not empty: apply did not converge\n");
+    failed = true;
+  }
+} finally {
+  await emulator.close();
+  await rm(work, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;
