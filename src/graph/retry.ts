@@ -104,7 +104,11 @@ export function decideRetry(policy: RetryPolicy, outcome: AttemptOutcome): Retry
     return { retry: false, reason: "success" };
   }
 
-  if (outcome.attempt >= policy.maxAttempts) {
+  // A server that says when to come back (Retry-After) is pacing us, not failing: honour it up to
+  // the total-wait ceiling, whatever the attempt count, or a large tenant under steady throttling
+  // would lose some of its thousands of batch items. The attempt cap bounds blind retries.
+  const serverPaced = retryAfterMs !== undefined && retryAfterMs >= 1_000;
+  if (outcome.attempt >= policy.maxAttempts && !serverPaced) {
     return { retry: false, reason: `${outcome.attempt} attempts made`, gaveUp: "maxAttempts" };
   }
   const delayMs = retryAfterMs ?? backoffDelay(policy, outcome.attempt, outcome.random ?? Math.random);

@@ -76,6 +76,22 @@ describe("decideRetry", () => {
     expect(decide({ status: 429, attempt: 4 })).toMatchObject({ retry: false, gaveUp: "maxAttempts" });
   });
 
+  it("keeps honouring a server's Retry-After past maxAttempts, up to the total-wait ceiling", () => {
+    expect(decide({ status: 429, attempt: 9, retryAfter: "1", waitedMs: 8_000 })).toMatchObject({
+      retry: true,
+      delayMs: 1_000,
+    });
+    expect(decide({ status: 429, attempt: 9, retryAfter: "1", waitedMs: 9_500 })).toMatchObject({
+      retry: false,
+      gaveUp: "waitCeiling",
+    });
+    // A sub-second Retry-After paces nothing: the attempt cap still applies.
+    expect(decide({ status: 503, attempt: 4, retryAfter: "0" })).toMatchObject({
+      retry: false,
+      gaveUp: "maxAttempts",
+    });
+  });
+
   it("gives up when the next wait would pass the total-wait ceiling", () => {
     expect(decide({ status: 429, retryAfter: "5", waitedMs: 5_000 })).toMatchObject({ retry: true });
     expect(decide({ status: 429, retryAfter: "5", waitedMs: 5_001 })).toMatchObject({
