@@ -247,14 +247,28 @@ async function readAuthentication(graph: TenantGraph, users: ActualUser[]): Prom
   });
 }
 
+/** Graph expands at most 20 objects of a relationship, without a nextLink. */
+const EXPANDED_MEMBERS_CAP = 20;
+
 /** Directory roles with their members: a few requests for the whole tenant. */
 async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void> {
-  const page = await graph.getPage<{ displayName: string; members?: { id: string }[] }>(
+  const page = await graph.getPage<{ id: string; displayName: string; members?: { id: string }[] }>(
     "/directoryRoles?$expand=members($select=id,userPrincipalName)",
   );
   // Activated directory roles number a few dozen at most: one page.
   for (const role of page.value) {
-    for (const member of role.members ?? []) {
+    let members = role.members ?? [];
+    // The expansion may have been cut at 20: read a fuller role's own member list (paged, no $top).
+    if (members.length >= EXPANDED_MEMBERS_CAP) {
+      members = [];
+      let next: string | undefined = `/directoryRoles/${role.id}/members?$select=id`;
+      while (next) {
+        const membersPage: Page<{ id: string }> = await graph.getPage<{ id: string }>(next);
+        members.push(...membersPage.value);
+        next = membersPage.nextLink;
+      }
+    }
+    for (const member of members) {
       tenant.byId.get(member.id.toLowerCase())?.roles.push(role.displayName);
     }
   }

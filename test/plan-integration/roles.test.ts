@@ -1,0 +1,68 @@
+// Privileged users are found through `GET /directoryRoles?$expand=members`. Graph expands at most 20
+// members per role, so a role held by more must be read through its own `members` list, or users
+// beyond the 20th would be planned as ordinary users (no sensitive flag, and changes to sensitive
+// properties that Graph refuses at apply time).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../src/plan/types.js";
+import {
+  type Emulator,
+  emulator,
+  profileRepo,
+  requestLog,
+  runPlan,
+  syntheticTenant,
+  syntheticUpn,
+  wireRequests,
+} from "./helpers.js";
+
+const HOLDERS = 25;
+
+describe("a directory role held by more than 20 users", () => {
+  let em: Emulator;
+  let plan: Plan;
+
+  beforeAll(async () => {
+    const state = syntheticTenant(40);
+    for (const [i, user] of state.users.entries()) {
+      if (i < HOLDERS) user.roles = ["Helpdesk Administrator"];
+      user.mobilePhone = `+1 425 555 ${String(1000 + i)}`;
+    }
+    em = await emulator(state);
+    // The first and the last holder, and one ordinary user: a new title and a new mobile phone.
+    const dir = await profileRepo(
+      [0, HOLDERS - 1, HOLDERS].map((i) => ({
+        userPrincipalName: syntheticUpn(i),
+        jobTitle: "Renamed",
+        mobilePhone: "+1 425 555 9999",
+      })),
+    );
+    const run = await runPlan(em, dir);
+    expect(run.code, run.err).toBe(0);
+    plan = run.plan as Plan;
+  });
+  afterAll(async () => {
+    await em?.close();
+  });
+
+  it.each([0, HOLDERS - 1])("flags holder #%i as privileged: sensitive title, skipped mobile phone", (i) => {
+    const user = plan.users.find((u) => u.userPrincipalName === syntheticUpn(i));
+    expect(user?.roles).toEqual(["Helpdesk Administrator"]);
+    expect(user?.changes.map((c) => [c.path, c.sensitive])).toEqual([["jobTitle", true]]);
+    expect(user?.skipped.map((s) => s.path)).toEqual(["mobilePhone"]);
+    expect(plan.warnings.map((w) => w.userPrincipalName)).toContain(syntheticUpn(i));
+  });
+
+  it("plans an ordinary user's changes as ordinary", () => {
+    const user = plan.users.find((u) => u.userPrincipalName === syntheticUpn(HOLDERS));
+    expect(user?.roles).toEqual([]);
+    expect(user?.changes.map((c) => [c.path, c.sensitive])).toEqual([
+      ["jobTitle", false],
+      ["mobilePhone", false],
+    ]);
+  });
+
+  it("costs one more request, for the fuller role's members", async () => {
+    const log = await requestLog(em);
+    expect(wireRequests(log)).toEqual(["GET users", "GET directoryRoles", "GET directoryRoles/members"]);
+  });
+});
