@@ -2,7 +2,7 @@
 // one paged list for every profile property, managers by whichever way costs fewer requests, and
 // per-user reads (photo, authentication methods) only for users whose profile manages them, in
 // JSON batches of 20.
-import type { DesiredState } from "../desired/types.js";
+import type { DesiredProfile, DesiredState } from "../desired/types.js";
 import { selectedProperties } from "../plan/attributes.js";
 import type { ActualEmailMethod, ActualPhoneMethod, ActualTenant, ActualUser } from "./types.js";
 import { tenantOf } from "./types.js";
@@ -72,43 +72,39 @@ export async function readTenant(
   const managedPaths = profiles.flatMap((p) => [...p.attributes.keys()]);
   const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
   const uniqueSelect = [...new Set(select)];
-  const wantsManager = new Set(
-    profiles.filter((p) => p.manager).map((p) => p.userPrincipalName.value.toLowerCase()),
-  );
+  const managersWanted = profiles.filter((p) => p.manager).length;
 
-  const listing = await listUsers(
-    graph,
-    uniqueSelect,
-    desired.config.scope.filter,
-    wantsManager.size,
-    options,
-  );
+  const listing = await listUsers(graph, uniqueSelect, desired.config.scope.filter, managersWanted, options);
   const users = listing.users.map((u) => toActualUser(u, listing.managersExpanded));
   const tenant = tenantOf(users, users.length);
-  const managed = profiles
-    .map((p) =>
-      p.id
-        ? tenant.byId.get(p.id.value.toLowerCase())
-        : tenant.byUpn.get(p.userPrincipalName.value.toLowerCase()),
-    )
-    .map((user, i) => ({ user, profile: profiles[i] }));
+  const managed = profiles.flatMap((profile) => {
+    const user = profile.id
+      ? tenant.byId.get(profile.id.value.toLowerCase())
+      : tenant.byUpn.get(profile.userPrincipalName.value.toLowerCase());
+    return user ? [{ profile, user }] : [];
+  });
+  const usersWhere = (needs: (profile: DesiredProfile) => boolean) =>
+    managed.filter((m) => needs(m.profile)).map((m) => m.user);
 
-  if (!listing.managersExpanded) {
-    const needManager = managed.filter(
-      (m) => m.user && wantsManager.has(m.profile?.userPrincipalName.value.toLowerCase() ?? ""),
-    );
-    await readManagers(
+  // Independent reads run side by side; the client bounds the requests in flight.
+  await Promise.all([
+    listing.managersExpanded
+      ? undefined
+      : readManagers(
+          graph,
+          usersWhere((p) => p.manager !== undefined),
+        ),
+    readPhotos(
       graph,
-      needManager.map((m) => m.user as ActualUser),
-    );
-  }
-  const needPhoto = managed.filter((m) => m.user && m.profile?.photo).map((m) => m.user as ActualUser);
-  await readPhotos(graph, needPhoto, options);
-  const needAuth = managed
-    .filter((m) => m.user && Object.keys(m.profile?.authentication ?? {}).length > 0)
-    .map((m) => m.user as ActualUser);
-  await readAuthentication(graph, needAuth);
-  await readRoles(graph, tenant);
+      usersWhere((p) => p.photo !== undefined),
+      options,
+    ),
+    readAuthentication(
+      graph,
+      usersWhere((p) => Object.keys(p.authentication).length > 0),
+    ),
+    readRoles(graph, tenant),
+  ]);
   return tenant;
 }
 
