@@ -76,11 +76,8 @@ export function diffAuthentication(
             : canonicalAuthValue(kind, want.value),
       source: want.source,
     };
-    if (d.user.roles.length > 0) {
-      d.skip(
-        change,
-        "the user holds an admin role: Graph refuses app changes to their authentication methods",
-      );
+    if (isPrivilegedTarget(d.user.roles)) {
+      d.skip(change, PRIVILEGED_SKIP_REASON);
       continue;
     }
     d.add({
