@@ -1,5 +1,6 @@
 // Commander wiring only: parse flags, call the command, map its result to an exit code.
 import { Command, CommanderError, Option } from "commander";
+import type { ApplyFlags } from "./commands/apply.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { type Io, processIo } from "./io.js";
 
@@ -47,6 +48,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       exitCode = await runPlan(options, io);
     });
 
+  connectionOptions(program.command("apply"))
+    .description("apply a saved plan (refusing changes the tenant no longer matches), or plan and apply")
+    .argument("[plan]", "a plan saved with `roster plan --out` (default: plan now)")
+    .option("--auto-approve", "do not ask for confirmation (required when stdin is not a terminal)")
+    .option("--allow-mass-change", "allow changing more users than limits.maxUsersChanged")
+    .option("--report <file>", "also write the apply report as JSON")
+    .action(async (planFile: string | undefined, options: ApplyFlags) => {
+      const { runApply } = await import("./commands/apply.js");
+      exitCode = await runApply(planFile, options, io);
+    });
+
   program
     .command("emulator")
     .description("run a local Microsoft Graph-compatible tenant (HTTPS on loopback)")
@@ -78,6 +90,11 @@ function reportFailure(err: unknown, io: Io): number {
   if (err instanceof Error && EXPECTED_ERRORS.has(err.name)) {
     const described = (err as Error & { describe?: () => string }).describe?.() ?? err.message;
     io.stderr(`error: ${described}\n`);
+    if (err.name === "CredentialUnavailableError") {
+      io.stderr(
+        'hint: no Azure credential found; set ROSTER_ACCESS_TOKEN or the AZURE_* variables, or sign in with az login (README.md, "Commands")\n',
+      );
+    }
     return 1;
   }
   io.stderr(

@@ -8,6 +8,10 @@ export interface Io {
   cwd: string;
   /** True when stdout is a terminal: colours and progress bars only then. */
   isTty: boolean;
+  /** True when stdin is a terminal a person can answer prompts on (absent: never). */
+  stdinIsTty?: boolean;
+  /** Asks a question on the terminal and resolves to the answer line (absent: no terminal). */
+  prompt?: (question: string) => Promise<string>;
 }
 
 export function processIo(): Io {
@@ -17,6 +21,16 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     isTty: Boolean(process.stdout.isTTY),
+    stdinIsTty: Boolean(process.stdin.isTTY),
+    prompt: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { diff } from "../plan/diff.js";
 import type { Plan } from "../plan/types.js";
 import { openPhotoCache } from "../tenant/photo-cache.js";
 import { readTenant, type TenantGraph } from "../tenant/read.js";
+import type { ActualTenant } from "../tenant/types.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 
@@ -27,18 +28,21 @@ export async function makePlan(
   graph: TenantGraph,
   options: MakePlanOptions,
 ): Promise<Plan> {
-  const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
+  return (await makePlanWithTenant(state, graph, options)).plan;
+}
+
+/** The plan and the tenant it was diffed against (apply needs both: e.g. unmanaged sub-keys). */
+export async function makePlanWithTenant(
+  state: DesiredState,
+  graph: TenantGraph,
+  options: MakePlanOptions,
+): Promise<{ plan: Plan; actual: ActualTenant }> {
   const [photoHashes, actual] = await Promise.all([
     hashDesiredPhotos(state),
-    readTenant(graph, state, {
-      hashImage: perceptualHash,
-      photoCache,
-      ...(options.progress ? { progress: options.progress } : {}),
-    }),
+    readActualTenant(state, graph, options.progress),
   ]);
-  await photoCache.save();
   const result = diff({ profiles: state.profiles, config: state.config, photoHashes, actual });
-  return buildPlan(result, {
+  const plan = buildPlan(result, {
     generator: `roster ${VERSION}`,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     tenant: state.config.tenant,
@@ -46,4 +50,21 @@ export async function makePlan(
     git: await gitState(state.root),
     desiredDigest: await desiredStateDigest(state),
   });
+  return { plan, actual };
+}
+
+/** Reads the tenant as the plan does, through the photo-hash cache (apply re-reads with it). */
+export async function readActualTenant(
+  state: DesiredState,
+  graph: TenantGraph,
+  progress?: (message: string) => void,
+): Promise<ActualTenant> {
+  const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
+  const actual = await readTenant(graph, state, {
+    hashImage: perceptualHash,
+    photoCache,
+    ...(progress ? { progress } : {}),
+  });
+  await photoCache.save();
+  return actual;
 }

@@ -1,0 +1,154 @@
+// Human views of the apply report: plain greppable text for stdout (`^applied`, `^FAILED`, `^STALE`)
+// and markdown for the GitHub job summary. Both read only the report, so they state the same thing.
+import { clip, code, text } from "../render/md.js";
+import { plural } from "../render/summary.js";
+import { displayValue, escapeInvisible } from "../render/values.js";
+import type { ApplyReport, ChangeOutcome, ChangeStatus, UserOutcome, WriteFailure } from "./report.js";
+
+const MAX_VALUE = 200;
+/** GitHub caps a step summary at 1 MiB; stay well inside it. */
+const MAX_MARKDOWN = 200_000;
+
+const LABEL: Record<ChangeStatus, string> = {
+  applied: "applied",
+  failed: "FAILED",
+  stale: "STALE",
+  skipped: "skipped",
+};
+
+export function renderReportText(report: ApplyReport): string {
+  const lines: string[] = [];
+  for (const user of report.users) {
+    for (const change of user.changes) lines.push(textLine(user, change));
+  }
+  if (lines.length > 0) lines.push("");
+  lines.push(headline(report));
+  const s = report.summary;
+  lines.push(
+    `Changes: ${s.applied} applied, ${s.failed} failed, ${s.stale} stale, ${s.skipped} skipped; ` +
+      `${plural(report.requests.total, "Graph request")} (${report.requests.retries} retries) in ${seconds(report.durationMs)}.`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function textLine(user: UserOutcome, change: ChangeOutcome): string {
+  const value = change.action === null ? "" : `: ${displayValue(change, "after")}`;
+  let line = `${LABEL[change.status]} ${user.userPrincipalName} ${change.path}${value}`;
+  if (change.error) line += `: ${failureText(change.error)}`;
+  else if (change.reason) line += ` (${change.reason})`;
+  return escapeInvisible(line);
+}
+
+function failureText(error: WriteFailure): string {
+  const status = error.status === 0 ? "no response" : String(error.status);
+  const ids = error.requestId ? `, request-id ${error.requestId}` : "";
+  const client = error.clientRequestId ? `, client-request-id ${error.clientRequestId}` : "";
+  return `${error.method} ${error.path}: ${status} ${error.code}: ${error.message}${ids}${client}`;
+}
+
+function headline(report: ApplyReport): string {
+  const s = report.summary;
+  switch (report.outcome) {
+    case "refused":
+      return `Apply refused: ${report.refusal ?? "nothing was applied"}.`;
+    case "noChanges":
+      return "Apply complete: no changes. The tenant matches the repository.";
+    case "applied":
+      return `Apply complete: ${plural(s.applied, "change")} applied to ${plural(s.usersApplied, "user")}.`;
+    default:
+      return (
+        `Apply ${report.outcome === "partial" ? "partly failed" : "failed"}: ${s.applied} applied, ` +
+        `${plural(s.failed, "failure")} (${plural(s.usersFailed, "user")}), ` +
+        `${s.stale} refused as stale (${plural(s.usersStale, "user")}).`
+      );
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function renderReportMarkdown(report: ApplyReport): string {
+  const s = report.summary;
+  const icon = report.outcome === "applied" || report.outcome === "noChanges" ? "✅" : "⛔";
+  const commit =
+    report.git.commit === null ? "no git commit" : `commit ${code(report.git.commit.slice(0, 12))}`;
+  const blocks = [
+    `### roster apply: ${icon} ${text(headline(report))}`,
+    [
+      `Tenant ${code(report.tenant)}`,
+      commit,
+      `plan ${code(clip(report.plan.digest, 19).text)}${report.plan.file ? ` from ${code(report.plan.file)}` : ""}`,
+      `started ${code(report.startedAt)}`,
+      `took ${seconds(report.durationMs)}`,
+      `${plural(report.requests.total, "Graph request")}`,
+    ].join(" · "),
+    [
+      "| Changes | Count |",
+      "| :-- | --: |",
+      `| Applied | ${s.applied} |`,
+      `| Failed | ${s.failed} |`,
+      `| Refused as stale | ${s.stale} |`,
+      `| Skipped | ${s.skipped} |`,
+      `| Users written | ${s.usersApplied} of ${s.usersPlanned} |`,
+    ].join("\n"),
+  ];
+  const problems = report.users.flatMap((user) =>
+    user.changes.filter((c) => c.status === "failed" || c.status === "stale").map((c) => problemRow(user, c)),
+  );
+  if (problems.length > 0) {
+    blocks.push(
+      [
+        `#### Failed or stale (${problems.length})`,
+        "",
+        "| user | path | status | Graph error | request-id |",
+        "| --- | --- | --- | --- | --- |",
+        ...problems,
+      ].join("\n"),
+    );
+  }
+  const applied = report.users.flatMap((user) =>
+    user.changes.filter((c) => c.status === "applied").map((c) => appliedRow(user, c)),
+  );
+  if (applied.length > 0) {
+    blocks.push(
+      [
+        `<details><summary>Applied changes (${applied.length})</summary>`,
+        "",
+        "| user | path | after |",
+        "| --- | --- | --- |",
+        ...applied,
+        "",
+        "</details>",
+      ].join("\n"),
+    );
+  }
+  let out = `${blocks.join("\n\n")}\n`;
+  if (out.length > MAX_MARKDOWN) {
+    out = `${blocks.slice(0, 3).join("\n\n")}\n\n_Details omitted for size: see the JSON apply report._\n`;
+  }
+  return out;
+}
+
+function problemRow(user: UserOutcome, change: ChangeOutcome): string {
+  const error = change.error;
+  const cells = [
+    code(user.userPrincipalName, { inTable: true }),
+    code(change.path, { inTable: true }),
+    change.status,
+    error
+      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}`
+      : text(change.reason ?? ""),
+    error?.requestId ? code(error.requestId, { inTable: true }) : "",
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+
+function appliedRow(user: UserOutcome, change: ChangeOutcome): string {
+  const cells = [
+    code(user.userPrincipalName, { inTable: true }),
+    code(change.path, { inTable: true }),
+    code(clip(displayValue(change, "after"), MAX_VALUE).text, { inTable: true }),
+  ];
+  return `| ${cells.join(" | ")} |`;
+}

@@ -1,0 +1,174 @@
+// The apply report: what `roster apply` did to each planned change, as data (JSON for machines and
+// auditors), rendered by report-text.ts and report-markdown.ts. Authentication values are masked
+// here, once, so no view and no artifact ever holds a full phone number or address.
+import { createHash } from "node:crypto";
+import type { RequestCounts } from "../commands/session.js";
+import type { GraphRequestError } from "../graph/index.js";
+import type { Change, ChangeAction, ChangeKind, Plan, PlannedUser } from "../plan/types.js";
+import { renderJson } from "../render/json.js";
+import { isAuthPath, maskAuthValue } from "../render/mask.js";
+
+export const APPLY_REPORT_FORMAT_VERSION = 1;
+
+/** `applied` written (or already so); `failed` Graph refused or never answered; `stale` refused
+ * because the tenant moved since the plan; `skipped` not written on purpose (plan skip, protected). */
+export type ChangeStatus = "applied" | "failed" | "stale" | "skipped";
+
+/** Graph's answer to a failed write: enough to find it in Microsoft's logs. */
+export interface WriteFailure {
+  /** HTTP status; 0 when no response arrived. */
+  status: number;
+  code: string;
+  message: string;
+  requestId?: string;
+  clientRequestId?: string;
+  method: string;
+  path: string;
+}
+
+export interface ChangeOutcome {
+  kind: ChangeKind;
+  action: ChangeAction | null;
+  path: string;
+  /** Masked for authentication methods. */
+  before: unknown;
+  after: unknown;
+  sensitive: boolean;
+  status: ChangeStatus;
+  /** Why it was stale, skipped, failed, or a note on an applied change ("already absent"). */
+  reason?: string;
+  error?: WriteFailure;
+}
+
+export interface UserOutcome {
+  userPrincipalName: string;
+  id: string;
+  file: string;
+  changes: ChangeOutcome[];
+}
+
+export interface ApplySummary {
+  usersPlanned: number;
+  usersApplied: number;
+  usersFailed: number;
+  usersStale: number;
+  changes: number;
+  applied: number;
+  failed: number;
+  stale: number;
+  skipped: number;
+}
+
+/** `refused`: nothing was written (guard, confirmation, stale or invalid plan). */
+export type ApplyOutcome = "applied" | "noChanges" | "partial" | "failed" | "refused";
+
+export interface ApplyReport {
+  formatVersion: typeof APPLY_REPORT_FORMAT_VERSION;
+  generator: string;
+  tenant: string;
+  graphUrl: string;
+  /** The repository the apply ran from. */
+  git: { commit: string | null; dirty: boolean };
+  plan: {
+    /** The saved plan file, or null for a plan made by this run. */
+    file: string | null;
+    /** `sha256:` of the plan document as `roster plan --out` writes it. */
+    digest: string;
+    desiredDigest: string;
+    createdAt: string;
+    commit: string | null;
+  };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  outcome: ApplyOutcome;
+  /** Why nothing was applied, when `outcome` is `refused`. */
+  refusal?: string;
+  requests: RequestCounts;
+  users: UserOutcome[];
+  summary: ApplySummary;
+}
+
+export function planDigest(plan: Plan): string {
+  return `sha256:${createHash("sha256").update(renderJson(plan)).digest("hex")}`;
+}
+
+/** Values as the report keeps them: authentication methods masked, photos by file. */
+function reportValue(kind: ChangeKind, path: string, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (kind === "authMethod" || isAuthPath(path)) return maskAuthValue(path, value);
+  return value;
+}
+
+/** Every planned and skipped change of a user, each waiting for its outcome. */
+export function outcomesFor(user: PlannedUser): UserOutcome {
+  return {
+    userPrincipalName: user.userPrincipalName,
+    id: user.id,
+    file: user.file,
+    changes: [
+      ...user.changes.map((change) => pendingOutcome(change)),
+      ...user.skipped.map(
+        (skipped): ChangeOutcome => ({
+          kind: skipped.kind,
+          action: null,
+          path: skipped.path,
+          before: reportValue(skipped.kind, skipped.path, skipped.before),
+          after: reportValue(skipped.kind, skipped.path, skipped.after),
+          sensitive: skipped.kind === "authMethod",
+          status: "skipped",
+          reason: skipped.reason,
+        }),
+      ),
+    ],
+  };
+}
+
+function pendingOutcome(change: Change): ChangeOutcome {
+  return {
+    kind: change.kind,
+    action: change.action,
+    path: change.path,
+    before: reportValue(change.kind, change.path, change.before),
+    after: reportValue(change.kind, change.path, change.after),
+    sensitive: change.sensitive,
+    // Until the executor says otherwise: a change nobody got to is not "applied".
+    status: "failed",
+    reason: "not attempted",
+  };
+}
+
+export function failureOf(error: GraphRequestError): WriteFailure {
+  return {
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+    ...(error.clientRequestId ? { clientRequestId: error.clientRequestId } : {}),
+    method: error.method,
+    path: error.path,
+  };
+}
+
+export function summarize(users: readonly UserOutcome[]): ApplySummary {
+  const all = users.flatMap((u) => u.changes);
+  const count = (status: ChangeStatus) => all.filter((c) => c.status === status).length;
+  const has = (u: UserOutcome, status: ChangeStatus) => u.changes.some((c) => c.status === status);
+  return {
+    usersPlanned: users.filter((u) => u.changes.some((c) => c.action !== null)).length,
+    usersApplied: users.filter((u) => has(u, "applied") && !has(u, "failed") && !has(u, "stale")).length,
+    usersFailed: users.filter((u) => has(u, "failed")).length,
+    usersStale: users.filter((u) => has(u, "stale")).length,
+    changes: all.filter((c) => c.action !== null).length,
+    applied: count("applied"),
+    failed: count("failed"),
+    stale: count("stale"),
+    skipped: count("skipped"),
+  };
+}
+
+export function outcomeOf(summary: ApplySummary): ApplyOutcome {
+  if (summary.changes === 0) return "noChanges";
+  if (summary.failed === 0 && summary.stale === 0) return "applied";
+  return summary.applied > 0 ? "partial" : "failed";
+}

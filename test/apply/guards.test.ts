@@ -1,0 +1,172 @@
+// The guards around apply: nothing is written unless the plan is valid, current and approved, and
+// within the mass-change limit; protected users are never written.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { control, copyRepo, type Demo, requestLog, startDemo, userOf, users, writes } from "./helpers.js";
+
+const smallLimit = (yaml: string) => yaml.replace(/maxUsersChanged: \d+/, "maxUsersChanged: 5");
+
+describe("refusals write nothing", () => {
+  let demo: Demo;
+  let plan: Record<string, unknown> & { errors: unknown[] };
+
+  beforeAll(async () => {
+    demo = await startDemo({ dir: await copyRepo(smallLimit) });
+    expect((await demo.roster(["plan", "--out", "plan.json"])).code).toBe(0);
+    plan = JSON.parse(await readFile(join(demo.work, "plan.json"), "utf8"));
+    await control(demo.em, "DELETE", "/_emulator/requests");
+  });
+
+  afterAll(async () => {
+    expect(writes(await requestLog(demo.em))).toEqual([]);
+    await demo?.close();
+  });
+
+  it("refuses more users than limits.maxUsersChanged", async () => {
+    const result = await demo.roster(["apply", "plan.json", "--auto-approve", "--report", "report.json"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("12 users would change, more than limits.maxUsersChanged (5)");
+    expect(result.err).toContain("--allow-mass-change");
+    const report = JSON.parse(await readFile(join(demo.work, "report.json"), "utf8"));
+    expect(report.outcome).toBe("refused");
+    expect(report.summary).toMatchObject({ applied: 0, skipped: 16 });
+  });
+
+  it("refuses without --auto-approve when stdin is not a terminal", async () => {
+    const result = await demo.roster(["apply", "plan.json", "--allow-mass-change"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("no terminal to confirm on and --auto-approve not given");
+  });
+
+  it("asks on a terminal, after listing the sensitive changes, and takes only 'yes'", async () => {
+    let shownBeforePrompt = "";
+    let question = "";
+    let out = "";
+    const result = await demo.roster(["apply", "plan.json", "--allow-mass-change"], {
+      stdinIsTty: true,
+      stdout: (text) => {
+        out += text;
+      },
+      prompt: async (q) => {
+        question = q;
+        shownBeforePrompt = out;
+        return "y";
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(question).toContain("Only 'yes' will be accepted");
+    expect(shownBeforePrompt).toContain("Sensitive changes (4)");
+    expect(shownBeforePrompt).toMatch(
+      /AdeleV@contoso\.com authentication\.email: null -> "a•••@personal\.example"/,
+    );
+    expect(shownBeforePrompt).not.toContain("adele.vance@personal.example");
+    expect(result.err).toContain("not confirmed");
+  });
+
+  it("refuses a plan made from another state of the repository", async () => {
+    const profile = join(demo.dir, "profiles", "sales", "adele.vance.yaml");
+    const original = await readFile(profile, "utf8");
+    await writeFile(profile, original.replace("Account Executive", "Account Director"));
+    try {
+      const result = await demo.roster(["apply", "plan.json", "--auto-approve", "--allow-mass-change"]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain("the repository changed since the plan was made");
+    } finally {
+      await writeFile(profile, original);
+    }
+  });
+
+  it("refuses a plan made for another tenant or Graph endpoint", async () => {
+    await writeFile(
+      join(demo.work, "other.json"),
+      JSON.stringify({ ...plan, graphUrl: "https://graph.microsoft.com" }),
+    );
+    const result = await demo.roster(["apply", "other.json", "--auto-approve", "--allow-mass-change"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      "the plan was made for contoso.onmicrosoft.com at https://graph.microsoft.com",
+    );
+  });
+
+  it("refuses a plan that holds errors", async () => {
+    const withError = {
+      ...plan,
+      errors: [{ message: "manager NoOne@contoso.com does not exist in the tenant" }],
+    };
+    await writeFile(join(demo.work, "errors.json"), JSON.stringify(withError));
+    const result = await demo.roster(["apply", "errors.json", "--auto-approve", "--allow-mass-change"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("the plan holds 1 error");
+  });
+
+  it("refuses a file that is not a plan", async () => {
+    await writeFile(join(demo.work, "junk.json"), JSON.stringify({ formatVersion: 1, users: "all" }));
+    const result = await demo.roster(["apply", "junk.json", "--auto-approve"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("is not a roster plan");
+  });
+});
+
+describe("approved applies", () => {
+  it("--allow-mass-change lets a large plan through once confirmed with 'yes'", async () => {
+    const demo = await startDemo({ dir: await copyRepo(smallLimit) });
+    try {
+      const result = await demo.roster(["apply", "--allow-mass-change"], {
+        stdinIsTty: true,
+        prompt: async () => "yes",
+      });
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toContain("Apply complete: 15 changes applied to 12 users.");
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("never writes a protected user, even when a plan was edited to", async () => {
+    const demo = await startDemo();
+    try {
+      expect((await demo.roster(["plan", "--out", "plan.json"])).code).toBe(0);
+      const plan = JSON.parse(await readFile(join(demo.work, "plan.json"), "utf8"));
+      const breakglass = (await users(demo.em)).get("breakglass@contoso.com");
+      const adele = plan.users.find(
+        (u: { userPrincipalName: string }) => u.userPrincipalName === "AdeleV@contoso.com",
+      );
+      plan.users.push({
+        ...adele,
+        userPrincipalName: "breakglass@contoso.com",
+        id: breakglass?.id,
+        roles: ["Global Administrator"],
+        changes: [{ ...adele.changes[0], before: null, action: "add" }],
+        skipped: [],
+      });
+      await writeFile(join(demo.work, "edited.json"), JSON.stringify(plan));
+      await control(demo.em, "DELETE", "/_emulator/requests");
+      const result = await demo.roster(["apply", "edited.json", "--auto-approve"]);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain("Refused: breakglass@contoso.com is protected in roster.yaml");
+      const written = writes(await requestLog(demo.em)).map((r) => userOf(r.path));
+      expect(written.length).toBeGreaterThan(0);
+      expect(written).not.toContain(String(breakglass?.id).toLowerCase());
+      expect((await users(demo.em)).get("breakglass@contoso.com")).toEqual(breakglass);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("a profile that would change a protected user makes the plan an error: nothing is applied", async () => {
+    const demo = await startDemo({
+      dir: await copyRepo((yaml) =>
+        yaml.replace("- breakglass@contoso.com", "- breakglass@contoso.com\n  - AdeleV@contoso.com"),
+      ),
+    });
+    try {
+      const result = await demo.roster(["apply", "--auto-approve"]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain("the plan holds 1 error");
+      expect(writes(await requestLog(demo.em))).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+// Deterministic faults, one of each kind apply must handle, and a write Graph refuses for good.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ApplyReport } from "../../src/apply/report.js";
+import { userIdFromUpn } from "../../src/emulator/index.js";
+import { control, requestLog, startDemo } from "./helpers.js";
+
+describe("apply with faults that fire exactly once (or more than the client retries)", () => {
+  it("re-reads before re-sending a lost create, retries in a later round, counts a retried delete done", async () => {
+    const demo = await startDemo();
+    try {
+      const adele = userIdFromUpn("AdeleV@contoso.com");
+      const fault = (spec: Record<string, unknown>) => control(demo.em, "POST", "/_emulator/faults", spec);
+      await fault({ method: "POST", path: "/authentication/emailMethods$", drop: true, count: 1 });
+      // More throttling than the client's 6 attempts: only a later round gets through.
+      await fault({ method: "PATCH", path: `^/users/${adele}$`, status: 429, retryAfter: 0, count: 7 });
+      await fault({ method: "DELETE", path: "/photo/\\$value$", drop: true, count: 1 });
+      await fault({ method: "PATCH", path: "/phoneMethods/", status: 504, count: 1 });
+
+      const result = await demo.roster(["apply", "--auto-approve"]);
+      expect(result.code, `${result.out}\n${result.err}`).toBe(0);
+      const log = await requestLog(demo.em);
+      const email = log.filter((r) => r.path === `/users/${adele}/authentication/emailMethods`);
+      // The planning read (batched), the lost POST, the check, the POST again: one method created.
+      expect(email.map((r) => `${r.method} ${r.status}${r.inBatch ? " batch" : ""}`)).toEqual([
+        "GET 200 batch",
+        "POST 0",
+        "GET 200",
+        "POST 201",
+      ]);
+      const patches = log.filter((r) => r.method === "PATCH" && r.path === `/users/${adele}`);
+      expect(patches.map((r) => r.status)).toEqual([429, 429, 429, 429, 429, 429, 429, 204]);
+      expect(log.filter((r) => r.method === "DELETE").map((r) => r.status)).toEqual([0, 200]);
+      expect((await demo.roster(["plan", "--detailed-exitcode"])).code).toBe(0);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("reports a refused write with Graph's code and request id, applies the rest, exits 1", async () => {
+    const demo = await startDemo();
+    try {
+      const debra = userIdFromUpn("DebraB@contoso.com");
+      await control(demo.em, "POST", "/_emulator/faults", {
+        method: "PUT",
+        path: `^/users/${debra}/photo`,
+        status: 403,
+      });
+      const result = await demo.roster(["apply", "--auto-approve", "--report", "report.json"]);
+      expect(result.code).toBe(1);
+      expect(result.out).toMatch(
+        /^FAILED DebraB@contoso\.com photo: photos\/debra\.berger\.jpg: PUT \/users\/[^ ]+\/photo\/\$value: 403 Authorization_RequestDenied: .*request-id [0-9a-f-]{36}/m,
+      );
+      const report: ApplyReport = JSON.parse(await readFile(join(demo.work, "report.json"), "utf8"));
+      expect(report.outcome).toBe("partial");
+      expect(report.summary).toMatchObject({ applied: 14, failed: 1, usersFailed: 1 });
+      const failed = report.users.flatMap((u) => u.changes).find((c) => c.status === "failed");
+      expect(failed?.error).toMatchObject({ status: 403, code: "Authorization_RequestDenied" });
+      expect(failed?.error?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      // Only the refused photo is left: the next plan shows exactly that.
+      await control(demo.em, "DELETE", "/_emulator/faults");
+      const replan = await demo.roster(["plan", "--detailed-exitcode"]);
+      expect(replan.code).toBe(2);
+      expect(replan.out).toContain("Plan: 1 change to 1 user");
+    } finally {
+      await demo.close();
+    }
+  });
+});
