@@ -6,13 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { main } from "../../src/cli.js";
-import {
-  caTrustingFetch,
-  type RunningEmulator,
-  startEmulator,
-  type TenantState,
-} from "../../src/emulator/index.js";
+import { type RunningEmulator, startEmulator, type TenantState } from "../../src/emulator/index.js";
 import { captureIo, type Io } from "../../src/io.js";
+import { control, type LoggedRequest } from "../helpers/emulator.js";
+
+export { control, type LoggedRequest, requestLog } from "../helpers/emulator.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const DEMO_STATE = join(ROOT, "demo", "tenant.json");
@@ -71,40 +69,11 @@ export async function startDemo(options: { dir?: string; state?: TenantState } =
   };
 }
 
-export async function control(
-  em: RunningEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
-): Promise<any> {
-  const response = await caTrustingFetch(em.caPem)(`${em.origin}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", Authorization: "Bearer test" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (response.status >= 400) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text === "" ? undefined : JSON.parse(text);
-}
-
 export type DumpedUser = TenantState["users"][number] & Record<string, unknown>;
 
 export async function users(em: RunningEmulator): Promise<Map<string, DumpedUser>> {
   const state = (await control(em, "GET", "/_emulator/state")) as TenantState;
   return new Map(state.users.map((u) => [u.userPrincipalName.toLowerCase(), u as DumpedUser]));
-}
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  inBatch: boolean;
-}
-
-export async function requestLog(em: RunningEmulator): Promise<LoggedRequest[]> {
-  return ((await control(em, "GET", "/_emulator/requests")) as { requests: LoggedRequest[] }).requests;
 }
 
 /** Writes (not reads, not the `$batch` envelope) in the log. */

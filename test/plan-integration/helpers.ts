@@ -4,7 +4,6 @@ import { cp, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { main } from "../../src/cli.js";
 import {
-  caTrustingFetch,
   type RunningEmulator,
   type StateUser,
   startEmulator,
@@ -12,7 +11,10 @@ import {
 } from "../../src/emulator/index.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
+import type { LoggedRequest } from "../helpers/emulator.js";
 import { testdir } from "../helpers/testdir.js";
+
+export { call, clearRequestLog, type LoggedRequest, requestLog } from "../helpers/emulator.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 const DEMO_STATE = join(REPO_ROOT, "demo", "tenant.json");
@@ -94,42 +96,6 @@ export async function runPlan(em: Emulator, dir: string, args: string[] = []): P
     plan = undefined;
   }
   return { code, out: io.out(), err: io.err(), plan };
-}
-
-/** One request to the emulator (Graph under /v1.0 with a token, or a /_emulator control). */
-export async function call(
-  em: RunningEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: unknown }> {
-  const headers: Record<string, string> = { Authorization: "Bearer test" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await caTrustingFetch(em.caPem)(`${em.origin}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const json: unknown = text ? JSON.parse(text) : undefined;
-  if (response.status >= 400) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
-  return { status: response.status, json };
-}
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  inBatch: boolean;
-}
-
-export async function requestLog(em: RunningEmulator): Promise<LoggedRequest[]> {
-  return ((await call(em, "GET", "/_emulator/requests")).json as { requests: LoggedRequest[] }).requests;
-}
-
-export async function clearRequestLog(em: RunningEmulator): Promise<void> {
-  await call(em, "DELETE", "/_emulator/requests");
 }
 
 /** Requests that went over the wire (not items inside a `$batch`), as `METHOD kind`. */
