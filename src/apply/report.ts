@@ -4,9 +4,9 @@
 import { createHash } from "node:crypto";
 import type { RequestCounts } from "../commands/session.js";
 import type { GraphRequestError } from "../graph/index.js";
+import { isAuthPath, maskAuthValue } from "../plan/mask.js";
 import type { Change, ChangeAction, ChangeKind, Plan, PlannedUser } from "../plan/types.js";
 import { renderJson } from "../render/json.js";
-import { isAuthPath, maskAuthValue } from "../render/mask.js";
 
 export const APPLY_REPORT_FORMAT_VERSION = 1;
 

@@ -6,6 +6,7 @@ import { isPrivilegedTarget } from "../entra-roles.js";
 import { canonicalPhoneNumber } from "../phone.js";
 import type { ActualUser } from "../tenant/types.js";
 import { PRIVILEGED_SKIP_REASON, type UserDiff } from "./diff.js";
+import { maskAuthValue } from "./mask.js";
 
 /** The canonical form used for comparing, digesting and sending a method's value. */
 export function canonicalAuthValue(kind: AuthMethodKind, value: string): string {
@@ -17,18 +18,6 @@ export function authValueDigest(kind: AuthMethodKind, value: string | null): str
   return `sha256:${createHash("sha256")
     .update(value === null ? "" : canonicalAuthValue(kind, value))
     .digest("hex")}`;
-}
-
-/** `+1 •••••••0110`, `a•••@personal.example`: enough for a reviewer to recognise, not to copy. */
-export function maskAuthValue(kind: AuthMethodKind, value: string | null): string | null {
-  if (value === null) return null;
-  if (kind === "email") {
-    const [local = "", domain = ""] = value.split("@");
-    return `${local.slice(0, 1)}•••@${domain}`;
-  }
-  const canonical = canonicalAuthValue(kind, value);
-  const [country, national = ""] = canonical.split(" ");
-  return `${country} ${"•".repeat(Math.max(0, national.length - 4))}${national.slice(-4)}`;
 }
 
 /** The tenant's method of a kind: its id and value, or undefined when the user has none. */
@@ -67,7 +56,7 @@ export function diffAuthentication(
     const change = {
       kind: "authMethod" as const,
       path: `authentication.${kind}`,
-      before: maskAuthValue(kind, haveValue),
+      before: maskAuthValue(`authentication.${kind}`, haveValue),
       after:
         want.value === null
           ? null

@@ -23,7 +23,7 @@ export function render(plan: Plan, format: RenderFormat, options: RenderOptions 
   }
 }
 
+export { maskAuthValue } from "../plan/mask.js";
 export { renderJson } from "./json.js";
 export { DEFAULT_MAX_LENGTH, MARKDOWN_MARKER, type MarkdownOptions, renderMarkdown } from "./markdown.js";
-export { maskAuthValue } from "./mask.js";
 export { renderText, type TextOptions } from "./text.js";

@@ -1,8 +1,9 @@
 // How one side of a change reads to a reviewer; shared by the text and markdown views so both
 // show the same thing: JSON for attributes, a UPN for managers, a file for photos, masked
 // authentication methods.
+
+import { isAuthPath, maskAuthValue } from "../plan/mask.js";
 import type { ChangeKind } from "../plan/types.js";
-import { isAuthPath, maskAuthValue } from "./mask.js";
 
 export interface ValueChange {
   kind: ChangeKind;

@@ -1,6 +1,6 @@
-// Authentication contact methods are masked in every human view because plans are posted on pull
-// requests. The diff already masks `before`; `after` holds the repository's full value (apply
-// needs it), so the views mask it here the same way, keeping before and after comparable.
+// Authentication contact methods are masked wherever a person may read them: plans are posted on
+// pull requests. The diff masks the tenant's `before` with this; `after` holds the repository's
+// full value (apply needs it), so the views and the apply report mask it here the same way.
 import { canonicalPhoneNumber } from "../phone.js";
 
 export const MASK = "•";
@@ -11,9 +11,9 @@ export function isAuthPath(path: string): boolean {
 }
 
 /**
- * `+1 •••••••0110` or `a•••@personal.example`, as `maskAuthValue` in src/plan/diff-auth.ts does
- * for canonical values. Idempotent, so an already masked `before` passes through unchanged, and
- * safe on anything else: never more than the country code and four trailing characters survive.
+ * `+1 •••••••0110` or `a•••@personal.example`. Idempotent, so an already masked `before` passes
+ * through unchanged, and safe on anything else: never more than the country code and four
+ * trailing characters survive.
  */
 export function maskAuthValue(path: string, value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -33,7 +33,7 @@ function maskEmail(value: string): string {
 function maskPhone(value: string): string {
   const canonical = canonicalPhoneNumber(value);
   if (canonical !== undefined) {
-    // Same arithmetic as the diff: the national part (with any extension) keeps its last four.
+    // The national part (with any extension) keeps its last four.
     const [country = "", national = ""] = canonical.split(" ");
     return `${country} ${MASK.repeat(Math.max(0, national.length - 4))}${national.slice(-4)}`;
   }
