@@ -79,8 +79,29 @@ export function diff(input: DiffInput): DiffResult {
   const ownedElsewhere = new Set(input.config.ownedElsewhere);
   let managedUsers = 0;
 
+  // A manager is named by the UPN its own profile gives, which may be a rename not applied yet:
+  // resolve through the profiles first, then through the tenant.
+  const userOfProfileUpn = new Map<string, ActualUser>();
   for (const profile of input.profiles) {
     const user = findUser(profile, input.actual);
+    if (user) userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
+  }
+  const resolveManager = (upn: string) =>
+    userOfProfileUpn.get(upn.toLowerCase()) ?? input.actual.byUpn.get(upn.toLowerCase());
+  const profileOfUser = new Map<string, DesiredProfile>();
+
+  for (const profile of input.profiles) {
+    const user = findUser(profile, input.actual);
+    const claimed = user && profileOfUser.get(user.id.toLowerCase());
+    if (user && claimed) {
+      // One by id, one by UPN: typically the old file left behind after a rename.
+      errors.push({
+        message: `${claimed.file} and ${profile.file} both describe ${user.userPrincipalName} (id ${user.id})`,
+        userPrincipalName: profile.userPrincipalName.value,
+        source: (profile.id ?? profile.userPrincipalName).source,
+      });
+      continue;
+    }
     if (!user) {
       errors.push({
         message: profile.id
@@ -91,11 +112,12 @@ export function diff(input: DiffInput): DiffResult {
       });
       continue;
     }
+    profileOfUser.set(user.id.toLowerCase(), profile);
     managedUsers++;
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
     diffAttributes(userDiff);
-    diffManager(userDiff, input.actual);
+    diffManager(userDiff, resolveManager);
     diffPhoto(userDiff, input.photoHashes);
     diffAuthentication(userDiff, profile.authentication);
 
@@ -180,7 +202,7 @@ function diffAttributes(d: UserDiff): void {
   }
 }
 
-function diffManager(d: UserDiff, actual: ActualTenant): void {
+function diffManager(d: UserDiff, resolveManager: (upn: string) => ActualUser | undefined): void {
   const desired = d.profile.manager;
   if (!desired) return;
   const current = d.user.manager;
@@ -191,12 +213,14 @@ function diffManager(d: UserDiff, actual: ActualTenant): void {
   const before = current && { userPrincipalName: current.userPrincipalName, id: current.id };
   let after: { userPrincipalName: string; id: string } | null = null;
   if (desired.value !== null) {
-    const target = actual.byUpn.get(desired.value.toLowerCase());
+    const target = resolveManager(desired.value);
     if (!target) {
       d.error(`manager ${desired.value} does not exist in the tenant`, desired.source);
       return;
     }
-    after = { userPrincipalName: target.userPrincipalName, id: target.id };
+    // The tenant's spelling, unless the profile names a rename not applied yet.
+    const renamed = target.userPrincipalName.toLowerCase() !== desired.value.toLowerCase();
+    after = { userPrincipalName: renamed ? desired.value : target.userPrincipalName, id: target.id };
   }
   if ((before?.id.toLowerCase() ?? null) === (after?.id.toLowerCase() ?? null)) return;
   const change = { kind: "manager" as const, path: "manager", before, after, source: desired.source };

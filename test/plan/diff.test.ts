@@ -182,6 +182,28 @@ describe("users", () => {
     expect(result.unmanagedUsers).toBe(1);
   });
 
+  it("refuses two profiles that describe the same tenant user, one by id and one by UPN", () => {
+    const result = run(
+      [
+        { upn: ADELE, attributes: { jobTitle: "A" } },
+        {
+          upn: "adele.vance@contoso.com",
+          id: "id-adele",
+          file: "profiles/adele-renamed.yaml",
+          attributes: { jobTitle: "B" },
+        },
+      ],
+      [user({ userPrincipalName: ADELE, id: "id-adele" })],
+    );
+    expect(result.errors).toMatchObject([
+      {
+        message: `profiles/adelev.yaml and profiles/adele-renamed.yaml both describe ${ADELE} (id id-adele)`,
+      },
+    ]);
+    expect(result.managedUsers).toBe(1);
+    expect(changesOf(result)).toEqual([{ path: "jobTitle", action: "add", before: null, after: "A" }]);
+  });
+
   it("refuses any change to a protected user, as an error, keeping the would-be changes as skipped", () => {
     const result = run(
       [{ upn: "BreakGlass@contoso.com", attributes: { jobTitle: "x" } }],
@@ -263,6 +285,31 @@ describe("manager", () => {
       [user({ userPrincipalName: ADELE, manager: { id: "id-alex", userPrincipalName: ALEX } }), alex],
     );
     expect(result.users).toEqual([]);
+  });
+
+  it("finds a manager by the new UPN of a rename the same plan makes", () => {
+    const result = run(
+      [
+        { upn: "Alex.Wilber@contoso.com", id: "id-alex" },
+        { upn: ADELE, manager: "alex.wilber@contoso.com" },
+        { upn: "MeganB@contoso.com", manager: "Alex.Wilber@contoso.com" },
+      ],
+      [
+        alex,
+        user({ userPrincipalName: ADELE, manager: null }),
+        { ...megan, manager: { id: "id-alex", userPrincipalName: ALEX } },
+      ],
+    );
+    expect(result.errors).toEqual([]);
+    expect(changesOf(result)).toEqual([
+      {
+        path: "manager",
+        action: "add",
+        before: null,
+        after: { userPrincipalName: "alex.wilber@contoso.com", id: "id-alex" },
+      },
+      { path: "userPrincipalName", action: "update", before: ALEX, after: "Alex.Wilber@contoso.com" },
+    ]);
   });
 
   it("reports a manager missing from the tenant as an error at the manager key", () => {
