@@ -134,7 +134,8 @@ async function listUsers(
   const pagesPlain = Math.ceil(total / LIST_PAGE_SIZE);
   const expandCost = 1 + Math.ceil(total / EXPANDED_PAGE_SIZE);
   const batchCost = pagesPlain + Math.ceil(managersWanted / BATCH_SIZE);
-  const expand = managersWanted > 0 && expandCost < batchCost;
+  // A scope filter may need advanced query mode (`ne`, `not`, `endsWith`), which refuses `$expand`.
+  const expand = managersWanted > 0 && !filter && expandCost < batchCost;
 
   const users: GraphUser[] = [];
   const headers = expand ? {} : advanced;
