@@ -109,10 +109,12 @@ export async function readTenant(
 }
 
 /**
- * Lists the users in scope. The first page asks `$count`, so that once N is known the reader can
- * pick the cheaper way to learn M managers: keep paging 999 at a time and batch `manager` reads
- * (ceil(N/999) + ceil(M/20) requests), or list again with `$expand=manager`, which Graph caps at
- * 100 per page (1 + ceil(N/100) requests).
+ * Lists the users in scope. When profiles set managers, the first page asks `$count`, so that once
+ * N is known the reader can pick the cheaper way to learn M managers: keep paging 999 at a time and
+ * batch `manager` reads (ceil(N/999) + ceil(M/20) requests), or list again with `$expand=manager`,
+ * which Graph caps at 100 per page (1 + ceil(N/100) requests). `$count` needs Graph's advanced
+ * query mode, served from an eventually consistent index (graph-contract §5.2), so it is used only
+ * when that choice is to be made or the scope filter may need it.
  */
 async function listUsers(
   graph: TenantGraph,
@@ -121,28 +123,33 @@ async function listUsers(
   managersWanted: number,
   options: ReadOptions,
 ): Promise<{ users: GraphUser[]; managersExpanded: boolean }> {
+  const advancedMode = managersWanted > 0 || filter !== undefined;
   const query = (top: number, expand: boolean) => {
     const parts = [`$select=${select.join(",")}`, `$top=${top}`];
     if (filter) parts.push(`$filter=${encodeURIComponent(filter)}`);
-    // `$count` needs Graph's advanced query mode, which refuses `$expand` (graph-contract §5.2).
-    parts.push(expand ? "$expand=manager($select=id,userPrincipalName)" : "$count=true");
+    // Advanced query mode refuses `$expand`.
+    if (expand) parts.push("$expand=manager($select=id,userPrincipalName)");
+    else if (advancedMode) parts.push("$count=true");
     return `/users?${parts.join("&")}`;
   };
-  const advanced = { ConsistencyLevel: "eventual" };
+  const advanced: Record<string, string> = advancedMode ? { ConsistencyLevel: "eventual" } : {};
   const first = await graph.getPage<GraphUser>(query(LIST_PAGE_SIZE, false), advanced);
-  const total = first.count ?? first.value.length;
-  const pagesPlain = Math.ceil(total / LIST_PAGE_SIZE);
-  const expandCost = 1 + Math.ceil(total / EXPANDED_PAGE_SIZE);
-  const batchCost = pagesPlain + Math.ceil(managersWanted / BATCH_SIZE);
-  // A scope filter may need advanced query mode (`ne`, `not`, `endsWith`), which refuses `$expand`.
-  const expand = managersWanted > 0 && !filter && expandCost < batchCost;
+  const total = first.count;
+  let expand = false;
+  if (total !== undefined && managersWanted > 0 && !filter) {
+    const expandCost = 1 + Math.ceil(total / EXPANDED_PAGE_SIZE);
+    const batchCost = Math.ceil(total / LIST_PAGE_SIZE) + Math.ceil(managersWanted / BATCH_SIZE);
+    // A scope filter may need advanced query mode (`ne`, `not`, `endsWith`): never `$expand` then.
+    expand = expandCost < batchCost;
+  }
 
   const users: GraphUser[] = [];
   const headers = expand ? {} : advanced;
   let page = expand ? await graph.getPage<GraphUser>(query(EXPANDED_PAGE_SIZE, true)) : first;
   for (;;) {
     users.push(...page.value);
-    if (total > LIST_PAGE_SIZE) options.progress?.(`read ${users.length} of ${total} users`);
+    if (page.nextLink)
+      options.progress?.(`read ${users.length}${total === undefined ? "" : ` of ${total}`} users`);
     if (!page.nextLink) break;
     page = await graph.getPage<GraphUser>(page.nextLink, headers);
   }

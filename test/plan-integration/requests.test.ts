@@ -65,9 +65,10 @@ describe("a tenant of N users whose profiles set neither photos, managers nor au
       expect(wireRequests(log)).toEqual([...Array<string>(pages).fill("GET users"), "GET directoryRoles"]);
       expect(batchItems(log)).toEqual([]);
       expect(log.every((r) => r.status === 200)).toBe(true);
-      // The list selects exactly the managed properties (plus the key and the sync flag).
+      // The list selects exactly the managed properties (plus the key and the sync flag); with no
+      // manager to read it needs no count, so it stays out of the eventually consistent advanced mode.
       expect(decodeURIComponent(log[0]?.query ?? "")).toBe(
-        "$select=id,userPrincipalName,onPremisesSyncEnabled,displayName,jobTitle&$top=999&$count=true",
+        "$select=id,userPrincipalName,onPremisesSyncEnabled,displayName,jobTitle&$top=999",
       );
       expect(run.err).toContain(`planned with ${pages + 1} Graph requests`);
     },
