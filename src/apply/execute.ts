@@ -169,7 +169,14 @@ async function runDirectStep(
       return uncertain ? { ok: true, note: "sent again after an unknown outcome" } : { ok: true };
     const error = response.error;
     if (step.method === "DELETE" && error.status === 404) return { ok: true, note: "already absent" };
-    if (step.creates && (UNKNOWN_OUTCOME.has(error.status) || (uncertain && error.status === 400))) {
+    if (step.creates && error.status === 400) {
+      // Graph refuses a second method of a type: that may be our own POST of an earlier attempt or
+      // round whose answer was lost. Look before calling it a failure.
+      const found = await methodExists(graph, step);
+      if (found === true) return { ok: true, note: "confirmed after an unknown outcome" };
+      return { ok: false, error: failureOf(error), transient: found === undefined };
+    }
+    if (step.creates && UNKNOWN_OUTCOME.has(error.status)) {
       // The POST may have landed: look before sending it again (never create a duplicate).
       uncertain = true;
       const found = await methodExists(graph, step);

@@ -239,8 +239,9 @@ describe("executeWork", () => {
     expect(calls.map((c) => c.method)).toEqual(["POST", "GET", "POST"]);
   });
 
-  it("fails a POST refused outright, with Graph's code and request id, and does not retry it", async () => {
+  it("fails a POST refused outright, with Graph's code and request id, after one look, and does not retry it", async () => {
     const { graph, calls } = fakeGraph((method, path) => {
+      if (method === "GET") return { value: [] };
       throw graphError(method, path, 400, "badRequest");
     });
     const work = emailAdd();
@@ -250,7 +251,18 @@ describe("executeWork", () => {
       transient: false,
       error: { status: 400, code: "badRequest", requestId: "rid-1" },
     });
-    expect(calls.map((c) => c.method)).toEqual(["POST"]);
+    expect(calls.map((c) => c.method)).toEqual(["POST", "GET"]);
+  });
+
+  it("counts a create refused as a duplicate as done when the method is there: an earlier round's POST landed", async () => {
+    const { graph, calls } = fakeGraph((method, path) => {
+      if (method === "GET") return { value: [{ id: "e1", emailAddress: "a@b.example" }] };
+      throw graphError(method, path, 400, "badRequest");
+    });
+    const work = emailAdd();
+    const { results } = await executeWork([work], { graph, sleep: noSleep });
+    expect(results.get(work.direct[0]!)).toEqual({ ok: true, note: "confirmed after an unknown outcome" });
+    expect(calls.map((c) => c.method)).toEqual(["POST", "GET"]);
   });
 
   it("counts a DELETE answered 404 as done", async () => {
