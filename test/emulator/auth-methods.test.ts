@@ -8,24 +8,12 @@ import {
   PHONE_METHOD_IDS,
 } from "../../src/emulator/auth-methods.js";
 import type { EmulatorRequest, StoredUser } from "../../src/emulator/types.js";
-import { expectGraphError, graphError } from "./handler-errors.js";
+import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
-const ORIGIN = "https://127.0.0.1:8443";
-const USER_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
 const MOBILE = "3179e48a-750b-4051-897c-87b9720928f7";
 const ALTERNATE = "b6332ec1-7057-4abe-9331-3d72feddfe41";
 const OFFICE = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
 const CONTEXT = `${ORIGIN}/v1.0/$metadata#users('${USER_ID}')/authentication`;
-
-function makeUser(overrides: Partial<StoredUser> = {}): StoredUser {
-  return {
-    props: { id: USER_ID, userPrincipalName: "adele@contoso.com" },
-    phoneMethods: [],
-    emailMethods: [],
-    roles: [],
-    ...overrides,
-  };
-}
 
 interface CallOptions {
   body?: unknown;

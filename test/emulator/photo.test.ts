@@ -3,22 +3,10 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handlePhotoRequest, MAX_PHOTO_BYTES, photoFromImage } from "../../src/emulator/photo.js";
 import type { EmulatorRequest, StoredUser } from "../../src/emulator/types.js";
-import { expectGraphError, graphError } from "./handler-errors.js";
+import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
-const ORIGIN = "https://127.0.0.1:8443";
-const USER_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
 const NOT_FOUND_MESSAGE =
   "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.";
-
-function makeUser(overrides: Partial<StoredUser> = {}): StoredUser {
-  return {
-    props: { id: USER_ID, userPrincipalName: "adele@contoso.com" },
-    phoneMethods: [],
-    emailMethods: [],
-    roles: [],
-    ...overrides,
-  };
-}
 
 interface CallOptions {
   body?: Buffer;

@@ -1,6 +1,20 @@
-// Assertions for handler-level tests, which see a thrown GraphHttpError rather than an HTTP response.
+// For handler-level tests, which call a route handler directly: a user to act on, and assertions
+// on the GraphHttpError a handler throws (the server would turn it into Graph's error envelope).
 import { expect } from "vitest";
-import { GraphHttpError } from "../../src/emulator/types.js";
+import { GraphHttpError, type StoredUser } from "../../src/emulator/types.js";
+
+export const ORIGIN = "https://127.0.0.1:8443";
+export const USER_ID = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
+
+export function makeUser(overrides: Partial<StoredUser> = {}): StoredUser {
+  return {
+    props: { id: USER_ID, userPrincipalName: "adele@contoso.com" },
+    phoneMethods: [],
+    emailMethods: [],
+    roles: [],
+    ...overrides,
+  };
+}
 
 /** The GraphHttpError a handler call rejected with (fails the test if it resolved). */
 export async function graphError(promise: Promise<unknown>): Promise<GraphHttpError> {
