@@ -12,10 +12,10 @@
 //   - whatever still failed transiently is tried again in a later round, up to `maxRounds`.
 // One user's failure never stops the others. Nothing is read back to "verify" (§8).
 
-import { mapLimit } from "../desired/load.js";
 import type { GraphClient, GraphRequestError } from "../graph/index.js";
 import { isGraphRequestError } from "../graph/index.js";
 import { canonicalAuthValue } from "../plan/diff-auth.js";
+import { mapLimit } from "../util/map-limit.js";
 import { failureOf, type WriteFailure } from "./report.js";
 import type { UserWork, WriteStep } from "./steps.js";
 

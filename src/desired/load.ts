@@ -4,6 +4,7 @@ import { readdir } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, posix, relative, sep } from "node:path";
 import { loadConfig, type RosterConfig } from "../config/load.js";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
+import { mapLimit } from "../util/map-limit.js";
 import { schemas } from "./schema.js";
 import {
   AUTH_METHOD_KINDS,
@@ -243,22 +244,4 @@ async function listYamlFiles(root: string, dir: string): Promise<Listing> {
   };
   await walk(dir);
   return listing;
-}
-
-/** Like Promise.all over `items.map(fn)`, with at most `limit` calls pending. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

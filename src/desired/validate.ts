@@ -1,7 +1,8 @@
 // `roster validate` as a function: load everything, run every offline rule, return the findings.
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
+import { mapLimit } from "../util/map-limit.js";
 import { crossFileChecks } from "./checks.js";
-import { loadDesiredState, mapLimit } from "./load.js";
+import { loadDesiredState } from "./load.js";
 import { checkPhoto } from "./photo-check.js";
 import type { DesiredState } from "./types.js";
 

@@ -4,6 +4,7 @@
 // fail loudly rather than silently produce a different tenant.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { mapLimit } from "../util/map-limit.js";
 import { authMethodsFromState } from "./auth-methods.js";
 import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
 import { photoFromImage } from "./photo.js";
@@ -209,14 +210,9 @@ async function loadPhotos(
   jobs: { user: StoredUser; ref: string; where: string }[],
   baseDir: string,
 ): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
-      const job = jobs[next++]!;
-      job.user.photo = await readPhoto(job.ref, baseDir, job.where);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PHOTO_CONCURRENCY, jobs.length) }, worker));
+  await mapLimit(jobs, PHOTO_CONCURRENCY, async (job) => {
+    job.user.photo = await readPhoto(job.ref, baseDir, job.where);
+  });
 }
 
 async function readPhoto(ref: string, baseDir: string, where: string): Promise<StoredPhoto> {

@@ -1,8 +1,8 @@
 // The desired photos as roster will upload them: each file normalized, then hashed. Hashing the
 // normalized JPEG (not the raw file) compares like with like: Graph stores a re-encoded copy.
 import { readFile } from "node:fs/promises";
-import { mapLimit } from "../desired/load.js";
 import type { DesiredState } from "../desired/types.js";
+import { mapLimit } from "../util/map-limit.js";
 import { perceptualHash } from "./hash.js";
 import { type NormalizedPhoto, type NormalizeOptions, normalizePhoto } from "./normalize.js";
 
