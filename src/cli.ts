@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import type { ApplyFlags } from "./commands/apply.js";
 import type { PlanFlags } from "./commands/plan.js";
+import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
 
 /** Parses argv (`node roster …`) and runs the command; resolves to the process exit code. */
@@ -83,37 +84,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 }
 
 /**
- * Expected failures (bad configuration, Graph errors, unreachable tenant) become one clear line on
- * stderr and exit code 1; anything else is a bug, printed with its stack so it can be reported.
+ * An error a user can cause (any RosterError) becomes one line on stderr, with its hint, and its
+ * exit code; anything else is a bug, printed with its stack so it can be reported.
  */
 function reportFailure(err: unknown, io: Io): number {
-  if (err instanceof Error && EXPECTED_ERRORS.has(err.name)) {
-    const described = (err as Error & { describe?: () => string }).describe?.() ?? err.message;
-    io.stderr(`error: ${described}\n`);
-    if (err.name === "CredentialUnavailableError") {
-      io.stderr(
-        'hint: no Azure credential found; set ROSTER_ACCESS_TOKEN or the AZURE_* variables, or sign in with az login (README.md, "Commands")\n',
-      );
-    }
-    return 1;
+  if (isRosterError(err)) {
+    io.stderr(`error: ${err.describe()}\n`);
+    if (err.hint) io.stderr(`hint: ${err.hint}\n`);
+    return err.exitCode;
   }
   io.stderr(
     `internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   return 1;
 }
-
-const EXPECTED_ERRORS = new Set([
-  "ReportedError",
-  "ConnectionError",
-  "GraphRequestError",
-  "GraphConfigError",
-  "CredentialConfigError",
-  "TenantReadError",
-  "PhotoError",
-  "CredentialUnavailableError",
-  "AuthenticationRequiredError",
-]);
 
 export interface EmulatorCliOptions {
   port: string;

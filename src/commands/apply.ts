@@ -23,6 +23,7 @@ import {
 import { renderReportMarkdown, renderReportText } from "../apply/report-views.js";
 import { desiredStateDigest } from "../desired/digest.js";
 import { planDocumentErrors } from "../desired/schema.js";
+import { UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import type { Plan } from "../plan/types.js";
 import { render } from "../render/index.js";
@@ -31,7 +32,7 @@ import { displayValue, escapeInvisible } from "../render/values.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 import { makePlanWithTenant, readActualTenant } from "./make-plan.js";
-import { openSession, ReportedError, type Session, type SessionFlags } from "./session.js";
+import { openSession, type Session, type SessionFlags } from "./session.js";
 
 export interface ApplyFlags extends SessionFlags {
   autoApprove?: boolean;
@@ -124,11 +125,11 @@ async function readSavedPlan(path: string): Promise<Plan> {
       err instanceof SyntaxError
         ? `not JSON: ${err.message}`
         : ((err as NodeJS.ErrnoException).code ?? String(err));
-    throw new ReportedError(`cannot read the plan ${path}: ${why}`);
+    throw new UsageError(`cannot read the plan ${path}: ${why}`);
   }
   const problems = planDocumentErrors(data);
   if (problems.length > 0) {
-    throw new ReportedError(`${path} is not a roster plan: ${problems.slice(0, 5).join("; ")}`);
+    throw new UsageError(`${path} is not a roster plan: ${problems.slice(0, 5).join("; ")}`);
   }
   return data as Plan;
 }

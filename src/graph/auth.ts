@@ -9,6 +9,7 @@ import {
   ClientSecretCredential,
   WorkloadIdentityCredential,
 } from "@azure/identity";
+import { RosterError } from "../errors.js";
 
 export type CredentialKind =
   | "static-token"
@@ -25,10 +26,27 @@ export interface CredentialChoice {
   create(): TokenCredential;
 }
 
-export class CredentialConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CredentialConfigError";
+/** The environment names a credential but not everything it needs. */
+export class CredentialConfigError extends RosterError {}
+
+/** No token could be had: the credential's own error, with which credential was tried. */
+export class SignInError extends RosterError {
+  /** The @azure/identity error class (`CredentialUnavailableError`, `AuthenticationError`, …). */
+  readonly credentialErrorName: string;
+
+  constructor(error: unknown, credential: string) {
+    const name = error instanceof Error ? error.name : "Error";
+    const detail = error instanceof Error ? error.message : String(error);
+    // @azure/identity messages run to many lines (troubleshooting links): the first one says it.
+    const first = detail.split("\n").find((line) => line.trim() !== "") ?? name;
+    super(`signing in with ${credential} failed: ${first.trim()}`, {
+      cause: error,
+      hint:
+        name === "CredentialUnavailableError"
+          ? 'no Azure credential found; set ROSTER_ACCESS_TOKEN or the AZURE_* variables, or sign in with az login (README.md, "Commands")'
+          : undefined,
+    });
+    this.credentialErrorName = name;
   }
 }
 

@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/identity";
 import type { GraphRequest } from "@microsoft/microsoft-graph-client";
 import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
-import { graphScopes } from "./auth.js";
+import { RosterError } from "../errors.js";
+import { graphScopes, SignInError } from "./auth.js";
 import type { BatchItem, BatchRequestJson, BatchResult, ChunkResponse, RawBatchResponse } from "./batch.js";
 import { MAX_BATCH_SIZE, runBatch } from "./batch.js";
 import type { GraphRequestError } from "./errors.js";
@@ -17,6 +18,7 @@ import type { RetryOptions } from "./retry.js";
 import { isIdempotent, retryPolicy } from "./retry.js";
 import { Semaphore } from "./semaphore.js";
 import { NodeTransport } from "./transport.js";
+import { parseGraphUrl } from "./url.js";
 
 export interface GraphClientOptions {
   /** Service root without the version: `https://graph.microsoft.com`, `https://127.0.0.1:PORT`. */
@@ -27,6 +29,8 @@ export interface GraphClientOptions {
   caCertPem?: string;
   /** A credential from `selectCredential(...).create()`, or… */
   credential?: TokenCredential;
+  /** Which credential it is, for errors (`selectCredential(...).description`). */
+  credentialDescription?: string;
   /** …a fixed bearer token. */
   token?: string;
   /** Token scopes; default `<graphUrl origin>/.default`. */
@@ -103,14 +107,8 @@ export interface GraphClient {
   close(): void;
 }
 
-export class GraphConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "GraphConfigError";
-  }
-}
-
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** A client that cannot be built or a Graph answer it cannot follow (a repeated nextLink). */
+export class GraphConfigError extends RosterError {}
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
   const version = options.version ?? "v1.0";
@@ -152,7 +150,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       response = (await dispatch(request, method, body)) as Response;
     } catch (error) {
       // The SDK wraps anything thrown in the chain into its GraphError; ours is kept in `call`.
-      if (call.authError !== undefined) throw call.authError;
+      if (call.authError !== undefined)
+        throw new SignInError(call.authError, options.credentialDescription ?? "the configured credential");
       if (call.networkError !== undefined) {
         throw errorFromNetwork({
           method,
@@ -291,27 +290,6 @@ function dispatch(request: GraphRequest, method: HttpMethod, body: unknown): Pro
     case "DELETE":
       return request.delete();
   }
-}
-
-function parseGraphUrl(graphUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(graphUrl);
-  } catch {
-    throw new GraphConfigError(`Graph URL ${JSON.stringify(graphUrl)} is not a URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new GraphConfigError(`Graph URL ${graphUrl} must be https://`);
-  }
-  // A bearer token in clear text is acceptable only on this machine (the emulator's no-TLS mode).
-  if (url.protocol === "http:" && !LOOPBACK.has(url.hostname)) {
-    throw new GraphConfigError(
-      `Graph URL ${graphUrl} must be https:// (plain http only for 127.0.0.1/localhost)`,
-    );
-  }
-  if (url.search || url.hash)
-    throw new GraphConfigError(`Graph URL ${graphUrl} must not have a query or fragment`);
-  return url;
 }
 
 function tokenSource(options: GraphClientOptions): () => Promise<string> {

@@ -2,6 +2,7 @@
 // needs (status, Graph's `error.code`, request ids, method and path) and nothing that could hold a
 // secret: never request headers, never the full URL's host credentials, never a token.
 // Error shape: https://learn.microsoft.com/graph/errors (graph-contract §7.4).
+import { RosterError } from "../errors.js";
 
 /** Why the retry loop stopped retrying a retryable failure. */
 export type GiveUpReason = "maxAttempts" | "waitCeiling";
@@ -24,7 +25,7 @@ export interface GraphRequestErrorInit {
   cause?: unknown;
 }
 
-export class GraphRequestError extends Error {
+export class GraphRequestError extends RosterError {
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -37,8 +38,7 @@ export class GraphRequestError extends Error {
   readonly waitedMs: number;
 
   constructor(init: GraphRequestErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = "GraphRequestError";
+    super(init.message, { cause: init.cause });
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
@@ -57,7 +57,7 @@ export class GraphRequestError extends Error {
   }
 
   /** One line for users: `GET /users/x: 404 Request_ResourceNotFound: … (request-id …)`. */
-  describe(): string {
+  override describe(): string {
     const head = this.status === 0 ? this.code : `${this.status} ${this.code}`;
     const ids = [
       this.requestId && `request-id ${this.requestId}`,

@@ -4,6 +4,7 @@ export {
   CredentialConfigError,
   githubOidcAssertion,
   graphScopes,
+  SignInError,
   StaticTokenCredential,
   selectCredential,
 } from "./auth.js";
@@ -19,8 +20,11 @@ export type {
   WriteOptions,
 } from "./client.js";
 export { createGraphClient, GraphConfigError } from "./client.js";
+export type { Connection, ConnectionFlags } from "./connection.js";
+export { CaCertificateError, resolveConnection } from "./connection.js";
 export type { GiveUpReason } from "./errors.js";
 export { GraphRequestError, isGraphRequestError } from "./errors.js";
 export type { GraphRequestEvent } from "./middleware.js";
 export type { RetryOptions, RetryPolicy } from "./retry.js";
 export { DEFAULT_RETRY, decideRetry, parseRetryAfter } from "./retry.js";
+export { GraphUrlError, parseGraphUrl } from "./url.js";

@@ -7,14 +7,12 @@
 // an `http://` nextLink is appended to the base as if it were a path, and an `https://` link to a
 // different host is followed there (graph-contract §9.3.2).
 
+import { RosterError } from "../errors.js";
+
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-export class GraphPathError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "GraphPathError";
-  }
-}
+/** A link from Graph (an `@odata.nextLink`) roster will not follow. */
+export class GraphPathError extends RosterError {}
 
 /** `/users?$top=1` from `/users?$top=1`, `users?…`, `/v1.0/users?…` or `https://host[:port][/prefix]/v1.0/users?…`. */
 export function toVersionRelative(pathOrUrl: string, version: string): string {

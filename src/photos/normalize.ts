@@ -5,6 +5,7 @@
 // so these bytes are what roster sends, never what it compares: comparison is by perceptual hash
 // (see hash.ts).
 import sharp, { type Metadata, type Sharp } from "sharp";
+import { RosterError } from "../errors.js";
 
 /** Why an image was refused; stable codes for callers to branch on and print. */
 export type PhotoErrorReason =
@@ -15,8 +16,7 @@ export type PhotoErrorReason =
   | "tooLarge";
 
 /** A photo roster cannot use, with a `reason` code and a message fit to show an admin. */
-export class PhotoError extends Error {
-  override readonly name = "PhotoError";
+export class PhotoError extends RosterError {
   readonly reason: PhotoErrorReason;
 
   constructor(reason: PhotoErrorReason, message: string, options?: { cause?: unknown }) {

@@ -3,6 +3,7 @@
 // per-user reads (photo, authentication methods) only for users whose profile manages them, in
 // JSON batches of 20.
 import type { DesiredProfile, DesiredState } from "../desired/types.js";
+import { RosterError } from "../errors.js";
 import { selectedProperties } from "../plan/attributes.js";
 import type { ActualEmailMethod, ActualPhoneMethod, ActualTenant, ActualUser } from "./types.js";
 import { tenantOf } from "./types.js";
@@ -48,12 +49,8 @@ export const LIST_PAGE_SIZE = 999;
 export const EXPANDED_PAGE_SIZE = 100;
 export const BATCH_SIZE = 20;
 
-export class TenantReadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TenantReadError";
-  }
-}
+/** A tenant read that returned something roster cannot use (a failed per-user read). */
+export class TenantReadError extends RosterError {}
 
 interface GraphUser {
   id: string;

@@ -1,7 +1,7 @@
 // The Graph client against a real local HTTPS server (self-signed, trusted through caCertPem).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GraphClient, GraphClientOptions, GraphRequestEvent } from "../../src/graph/index.js";
-import { createGraphClient, GraphRequestError } from "../../src/graph/index.js";
+import { createGraphClient, GraphRequestError, SignInError } from "../../src/graph/index.js";
 import type { TestServer } from "./server.js";
 import { drop, graphError, json, sleep, startServer } from "./server.js";
 
@@ -330,8 +330,11 @@ describe("transport", () => {
     const error = await client({ token: undefined, credential })
       .get("/users")
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(NotLoggedIn);
+    expect(error).toBeInstanceOf(SignInError);
+    expect((error as SignInError).cause).toBeInstanceOf(NotLoggedIn);
+    expect((error as SignInError).credentialErrorName).toBe("CredentialUnavailableError");
     expect((error as Error).message).toMatch(/az login/);
+    expect((error as SignInError).hint).toMatch(/ROSTER_ACCESS_TOKEN/);
     expect(server.log).toHaveLength(0);
   });
 
