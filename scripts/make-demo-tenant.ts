@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadDesiredState } from "../src/desired/load.js";
 import type { DesiredProfile } from "../src/desired/types.js";
 import type { TenantState } from "../src/emulator/index.js";
-import { canonicalPhoneNumber } from "../src/phone.js";
+import { canonicalPhoneNumber } from "../src/entra/phone.js";
 
 const root = join(import.meta.dirname, "..");
 type StateUser = TenantState["users"][number];

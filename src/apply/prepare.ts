@@ -3,6 +3,7 @@
 // holds it), or refuse it because the user is protected. Then turns the rest into Graph writes.
 import type { DesiredState } from "../desired/types.js";
 import type { Plan, PlannedUser } from "../plan/types.js";
+import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant } from "../tenant/types.js";
 import type { ExecuteResult } from "./execute.js";
 import { type ChangeOutcome, outcomesFor, type UserOutcome } from "./report.js";
@@ -36,6 +37,7 @@ export function prepareApply(plan: Plan, actual: ActualTenant, options: PrepareO
     staleUsers: [],
     protectedUsers: [],
   };
+  const { profileOfUser } = pairProfiles(options.state.profiles, actual);
   for (const user of plan.users) {
     const outcome = outcomesFor(user);
     prepared.outcomes.push(outcome);
@@ -83,6 +85,7 @@ export function prepareApply(plan: Plan, actual: ActualTenant, options: PrepareO
     const work = buildUserWork(user, toWrite, found, {
       state: options.state,
       serviceRoot: options.serviceRoot,
+      profileOfUser,
     });
     for (const [i, reason] of work.invalid) Object.assign(changeOutcome(i), { status: "failed", reason });
     if (work.batch.length + work.direct.length + work.chain.length === 0) continue;

@@ -3,8 +3,8 @@
 // and writing would overwrite their edit: that user's changes are refused, all of them, since
 // they were reviewed together. A change the tenant already shows done is not a conflict.
 import type { AuthMethodKind } from "../desired/types.js";
+import { actualValue, sameAttributeValue } from "../entra/attributes.js";
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
-import { actualValue, sameAttributeValue } from "../plan/attributes.js";
 import { actualMethod, authValueDigest, canonicalAuthValue } from "../plan/diff-auth.js";
 import type { Change, PlannedUser } from "../plan/types.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";

@@ -5,9 +5,9 @@
 //   - authentication methods updated in place (PATCH), created (POST) or deleted, mobile and
 //     alternateMobile chained in the order Graph requires (§4.1); office and email independent.
 import { join } from "node:path";
-import type { DesiredState } from "../desired/types.js";
+import type { DesiredProfile, DesiredState } from "../desired/types.js";
 import type { HttpMethod } from "../graph/index.js";
-import { prepareDesiredPhoto } from "../photos/desired.js";
+import { preparePhotoFile } from "../photos/prepare.js";
 import { actualMethod, canonicalAuthValue } from "../plan/diff-auth.js";
 import type { Change, PlannedUser } from "../plan/types.js";
 import type { ActualUser } from "../tenant/types.js";
@@ -41,6 +41,8 @@ export interface UserWork {
 
 export interface StepContext {
   state: DesiredState;
+  /** The profile of a tenant user, by lower-cased object id (the pairing of src/tenant/pairing.ts). */
+  profileOfUser: ReadonlyMap<string, DesiredProfile>;
   /** `https://graph.microsoft.com/v1.0`: the base of `@odata.id` references. */
   serviceRoot: string;
 }
@@ -84,7 +86,8 @@ export function buildUserWork(
           : { changes: [index], method: "DELETE", url: `${base}/manager/$ref` },
       );
     } else if (change.kind === "photo") {
-      const step = photoStep(user, index, change, base, context.state);
+      const profile = context.profileOfUser.get(user.id.toLowerCase());
+      const step = photoStep(index, change, base, profile, context.state);
       if (typeof step === "string") work.invalid.set(index, step);
       else work.direct.push(step);
     }
@@ -128,21 +131,16 @@ function addAttribute(body: Record<string, unknown>, change: Change, actual: Act
 }
 
 function photoStep(
-  user: PlannedUser,
   index: number,
   change: Change,
   base: string,
+  profile: DesiredProfile | undefined,
   state: DesiredState,
 ): WriteStep | string {
   const url = `${base}/photo/$value`;
   if (change.after === null) return { changes: [index], method: "DELETE", url };
   const file = (change.after as { file?: string }).file;
   // Upload only the file the repository names for this user, never a path taken from the plan alone.
-  const profile = state.profiles.find((p) =>
-    p.id
-      ? p.id.value.toLowerCase() === user.id.toLowerCase()
-      : p.userPrincipalName.value.toLowerCase() === user.userPrincipalName.toLowerCase(),
-  );
   const photo = profile?.photo;
   if (photo?.kind !== "file" || photo.path !== file)
     return `the repository does not name ${file ?? "this photo"} for this user`;
@@ -152,7 +150,7 @@ function photoStep(
     method: "PUT",
     url,
     contentType: "image/jpeg",
-    prepare: async () => (await prepareDesiredPhoto(absolutePath, state.config.photos)).jpeg,
+    prepare: async () => (await preparePhotoFile(absolutePath, state.config.photos)).jpeg,
   };
 }
 

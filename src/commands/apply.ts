@@ -22,13 +22,13 @@ import {
 } from "../apply/report.js";
 import { renderReportMarkdown, renderReportText } from "../apply/report-views.js";
 import { desiredStateDigest } from "../desired/digest.js";
-import { planDocumentErrors } from "../desired/schema.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import type { Plan } from "../plan/types.js";
 import { render } from "../render/index.js";
 import { plural, sensitiveReason } from "../render/summary.js";
 import { displayValue, escapeInvisible } from "../render/values.js";
+import { planDocumentErrors } from "../source/schema.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 import { makePlanWithTenant, readActualTenant } from "./make-plan.js";

@@ -2,8 +2,8 @@
 import { join } from "node:path";
 import { desiredStateDigest } from "../desired/digest.js";
 import type { DesiredState } from "../desired/types.js";
-import { hashDesiredPhotos } from "../photos/desired.js";
 import { perceptualHash } from "../photos/hash.js";
+import { hashPhotoFiles } from "../photos/prepare.js";
 import { buildPlan } from "../plan/build.js";
 import { diff } from "../plan/diff.js";
 import type { Plan } from "../plan/types.js";
@@ -38,7 +38,7 @@ export async function makePlanWithTenant(
   options: MakePlanOptions,
 ): Promise<{ plan: Plan; actual: ActualTenant }> {
   const [photoHashes, actual] = await Promise.all([
-    hashDesiredPhotos(state),
+    hashPhotoFiles(photoFilesOf(state), state.config.photos),
     readActualTenant(state, graph, options.progress),
   ]);
   const result = diff({ profiles: state.profiles, config: state.config, photoHashes, actual });
@@ -67,4 +67,13 @@ export async function readActualTenant(
   });
   await photoCache.save();
   return actual;
+}
+
+/** Every photo file a profile uses: repository path -> absolute path. */
+function photoFilesOf(state: DesiredState): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const profile of state.profiles) {
+    if (profile.photo?.kind === "file") files.set(profile.photo.path, profile.photo.absolutePath);
+  }
+  return files;
 }

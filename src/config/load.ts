@@ -1,8 +1,8 @@
 // roster.yaml: where the tenant is and the guard rails around it.
 import { join } from "node:path";
-import { schemas } from "../desired/schema.js";
-import { readYamlFile, type YamlSource } from "../desired/yaml-source.js";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
+import { schemas } from "../source/schema.js";
+import { readYamlFile, type YamlSource } from "../source/yaml.js";
 import { closest } from "../util/suggest.js";
 
 export const CONFIG_FILE = "roster.yaml";

@@ -4,17 +4,17 @@ import { readdir } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, posix, relative, sep } from "node:path";
 import { loadConfig, type RosterConfig } from "../config/load.js";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
+import { PER_SUB_KEY_OBJECTS } from "../entra/attributes.js";
+import { schemas } from "../source/schema.js";
+import { readYamlFile, type YamlSource } from "../source/yaml.js";
 import { mapLimit } from "../util/map-limit.js";
-import { schemas } from "./schema.js";
 import {
   AUTH_METHOD_KINDS,
   type DesiredPhoto,
   type DesiredProfile,
   type DesiredState,
-  PER_SUB_KEY_OBJECTS,
   type Sourced,
 } from "./types.js";
-import { readYamlFile, type YamlSource } from "./yaml-source.js";
 
 export const PROFILES_DIR = "profiles";
 export const PHOTOS_DIR = "photos";

@@ -13,12 +13,6 @@ export interface Sourced<T = unknown> {
 export const AUTH_METHOD_KINDS = ["mobile", "alternateMobile", "office", "email"] as const;
 export type AuthMethodKind = (typeof AUTH_METHOD_KINDS)[number];
 
-/** Graph properties whose sub-keys are owned one by one (a profile may set just `division`). */
-export const PER_SUB_KEY_OBJECTS = {
-  employeeOrgData: ["division", "costCenter"],
-  onPremisesExtensionAttributes: Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),
-} as const satisfies Record<string, readonly string[]>;
-
 /**
  * The desired photo. `undefined` on the profile means the photo is not managed (no `photo:` key and
  * no `photos/<stem>.*` file); `{ kind: "none" }` means `photo: null` (the user must have no photo).
@@ -41,7 +35,7 @@ export interface DesiredProfile {
   id?: Sourced<string>;
   /**
    * Managed Graph attributes keyed by path: a top-level property (`jobTitle`), or `object.subKey`
-   * for the objects in PER_SUB_KEY_OBJECTS. Only keys present in the files appear here.
+   * for the objects in PER_SUB_KEY_OBJECTS (src/entra/attributes.ts). Only keys present in the files appear here.
    */
   attributes: Map<string, Sourced>;
   /** Manager UPN; `null` value = must have no manager; absent = not managed. */

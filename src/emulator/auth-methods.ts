@@ -6,7 +6,7 @@
 // Graph sources: phoneauthenticationmethod, authentication-post-phonemethods,
 // phoneauthenticationmethod-update/-delete, authentication-post-emailmethods, and the tutorial
 // https://learn.microsoft.com/graph/authenticationmethods-get-started (ids, shapes, contexts).
-import { canonicalGraphPhoneNumber } from "../phone.js";
+import { canonicalGraphPhoneNumber } from "../entra/phone.js";
 import {
   authRuleError,
   EMAIL_METHOD_ID,

@@ -1,7 +1,7 @@
 // Loads the `authentication` object of an emulator state file, checked against the same rules as
 // the API: `{ phoneMethods?: [{ phoneNumber, phoneType, id?, smsSignInState? }],
 // emailMethods?: [{ emailAddress, id? }] }`.
-import { canonicalPhoneNumber } from "../phone.js";
+import { canonicalPhoneNumber } from "../entra/phone.js";
 import {
   EMAIL_METHOD_ID,
   isEmailAddress,

@@ -3,7 +3,7 @@
 // properties of synced users, sensitive properties of privileged users. The whole body is checked
 // before anything is applied, so a refused PATCH changes nothing (as on Graph).
 
-import { isPrivilegedTarget } from "../entra-roles.js";
+import { isPrivilegedTarget } from "../entra/roles.js";
 import { badRequest, dirSyncRefusal, insufficientPrivileges, invalidValue } from "./errors.js";
 import type { Store } from "./store.js";
 import type { StoredUser } from "./types.js";

@@ -2,11 +2,11 @@
 // recorded masked in the plan with a digest of the tenant value for the stale-plan check.
 import { createHash } from "node:crypto";
 import { AUTH_METHOD_KINDS, type AuthMethodKind, type Sourced } from "../desired/types.js";
-import { isPrivilegedTarget } from "../entra-roles.js";
-import { canonicalPhoneNumber } from "../phone.js";
+import { canonicalPhoneNumber } from "../entra/phone.js";
+import { isPrivilegedTarget } from "../entra/roles.js";
 import type { ActualUser } from "../tenant/types.js";
-import { PRIVILEGED_SKIP_REASON, type UserDiff } from "./diff.js";
 import { maskAuthValue } from "./mask.js";
+import { PRIVILEGED_SKIP_REASON, type UserDiff } from "./user-diff.js";
 
 /** The canonical form used for comparing, digesting and sending a method's value. */
 export function canonicalAuthValue(kind: AuthMethodKind, value: string): string {

@@ -1,16 +1,15 @@
 // diff(desired, actual) -> the changes that would make the tenant match the repository.
 // Pure: no I/O, no clock; photo hashes are computed by the caller and passed in.
 import type { RosterConfig } from "../config/load.js";
-import type { DesiredProfile, Sourced } from "../desired/types.js";
-import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra-roles.js";
+import type { DesiredProfile } from "../desired/types.js";
+import { actualValue, SYNC_MASTERED, sameAttributeValue, topLevelProperty } from "../entra/attributes.js";
+import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra/roles.js";
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
+import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";
-import { actualValue, SYNC_MASTERED, sameAttributeValue, topLevelProperty } from "./attributes.js";
 import { diffAuthentication } from "./diff-auth.js";
-import type { Change, ChangeAction, PlanMessage, PlannedUser, SkippedChange } from "./types.js";
-
-export const PRIVILEGED_SKIP_REASON =
-  "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods";
+import type { PlanMessage, PlannedUser } from "./types.js";
+import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
 
 export interface DiffInput {
   profiles: readonly DesiredProfile[];
@@ -29,48 +28,6 @@ export interface DiffResult {
   unmanagedUsers: number;
 }
 
-/** Collects one user's changes; `skip` records a difference roster will not write, with why. */
-export class UserDiff {
-  readonly changes: Change[] = [];
-  readonly skipped: SkippedChange[] = [];
-  readonly errors: PlanMessage[] = [];
-
-  constructor(
-    readonly profile: DesiredProfile,
-    readonly user: ActualUser,
-    readonly ownedElsewhere: ReadonlySet<string>,
-  ) {}
-
-  /** Records a difference, unless its key is owned elsewhere (then it is skipped with the reason). */
-  add(change: Omit<Change, "action" | "sensitive"> & { sensitive?: boolean; ownerKey: string }): void {
-    const { ownerKey, sensitive, ...rest } = change;
-    if (this.ownedElsewhere.has(ownerKey)) {
-      this.skip(rest, `\`${ownerKey}\` is owned elsewhere (roster.yaml ownedElsewhere)`);
-      return;
-    }
-    this.changes.push({ ...rest, action: actionOf(rest.before, rest.after), sensitive: sensitive ?? false });
-  }
-
-  skip(change: Pick<SkippedChange, "kind" | "path" | "before" | "after" | "source">, reason: string): void {
-    this.skipped.push({
-      kind: change.kind,
-      path: change.path,
-      before: change.before,
-      after: change.after,
-      source: change.source,
-      reason,
-    });
-  }
-
-  error(message: string, source?: Sourced["source"]): void {
-    this.errors.push({
-      message,
-      userPrincipalName: this.profile.userPrincipalName.value,
-      ...(source ? { source } : {}),
-    });
-  }
-}
-
 export function diff(input: DiffInput): DiffResult {
   const errors: PlanMessage[] = [];
   const warnings: PlanMessage[] = [];
@@ -79,29 +36,32 @@ export function diff(input: DiffInput): DiffResult {
   const ownedElsewhere = new Set(input.config.ownedElsewhere);
   let managedUsers = 0;
 
+  const pairing = pairProfiles(input.profiles, input.actual);
+  const userOf = new Map(pairing.pairs.map(({ profile, user }) => [profile, user]));
+  const duplicateOf = new Map(pairing.duplicates.map((duplicate) => [duplicate.profile, duplicate]));
+
   // A manager is named by the UPN its own profile gives, which may be a rename not applied yet:
   // resolve through the profiles first, then through the tenant.
   const userOfProfileUpn = new Map<string, ActualUser>();
-  for (const profile of input.profiles) {
-    const user = findUser(profile, input.actual);
-    if (user) userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
-  }
+  for (const { profile, user } of [...pairing.pairs, ...pairing.duplicates])
+    userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
   const resolveManager = (upn: string) =>
     userOfProfileUpn.get(upn.toLowerCase()) ?? input.actual.byUpn.get(upn.toLowerCase());
-  const profileOfUser = new Map<string, DesiredProfile>();
 
+  // In profile order, so that errors read in the order of the files.
   for (const profile of input.profiles) {
-    const user = findUser(profile, input.actual);
-    const claimed = user && profileOfUser.get(user.id.toLowerCase());
-    if (user && claimed) {
+    const duplicate = duplicateOf.get(profile);
+    if (duplicate) {
       // One by id, one by UPN: typically the old file left behind after a rename.
+      const { user, first } = duplicate;
       errors.push({
-        message: `${claimed.file} and ${profile.file} both describe ${user.userPrincipalName} (id ${user.id})`,
+        message: `${first.file} and ${profile.file} both describe ${user.userPrincipalName} (id ${user.id})`,
         userPrincipalName: profile.userPrincipalName.value,
         source: (profile.id ?? profile.userPrincipalName).source,
       });
       continue;
     }
+    const user = userOf.get(profile);
     if (!user) {
       errors.push({
         message: profile.id
@@ -112,7 +72,6 @@ export function diff(input: DiffInput): DiffResult {
       });
       continue;
     }
-    profileOfUser.set(user.id.toLowerCase(), profile);
     managedUsers++;
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
@@ -158,11 +117,6 @@ export function diff(input: DiffInput): DiffResult {
     managedUsers,
     unmanagedUsers: Math.max(0, input.actual.usersInScope - managedUsers),
   };
-}
-
-function findUser(profile: DesiredProfile, actual: ActualTenant): ActualUser | undefined {
-  if (profile.id) return actual.byId.get(profile.id.value.toLowerCase());
-  return actual.byUpn.get(profile.userPrincipalName.value.toLowerCase());
 }
 
 /** A profile with an `id` whose UPN differs from the tenant's renames the user (sensitive). */
@@ -260,12 +214,6 @@ function diffPhoto(d: UserDiff, photoHashes: ReadonlyMap<string, string>): void 
     source: desired.source,
     ownerKey: "photo",
   });
-}
-
-function actionOf(before: unknown, after: unknown): ChangeAction {
-  if (before === null || before === undefined) return "add";
-  if (after === null || after === undefined) return "remove";
-  return "update";
 }
 
 function compareText(a: string, b: string): number {

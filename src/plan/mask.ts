@@ -1,7 +1,7 @@
 // Authentication contact methods are masked wherever a person may read them: plans are posted on
 // pull requests. The diff masks the tenant's `before` with this; `after` holds the repository's
 // full value (apply needs it), so the views and the apply report mask it here the same way.
-import { canonicalPhoneNumber } from "../phone.js";
+import { canonicalPhoneNumber } from "../entra/phone.js";
 
 export const MASK = "•";
 

@@ -3,8 +3,9 @@
 // per-user reads (photo, authentication methods) only for users whose profile manages them, in
 // JSON batches of 20.
 import type { DesiredProfile, DesiredState } from "../desired/types.js";
+import { selectedProperties } from "../entra/attributes.js";
 import { RosterError } from "../errors.js";
-import { selectedProperties } from "../plan/attributes.js";
+import { pairProfiles } from "./pairing.js";
 import type { ActualEmailMethod, ActualPhoneMethod, ActualTenant, ActualUser } from "./types.js";
 import { tenantOf } from "./types.js";
 
@@ -74,14 +75,9 @@ export async function readTenant(
   const listing = await listUsers(graph, uniqueSelect, desired.config.scope.filter, managersWanted, options);
   const users = listing.users.map((u) => toActualUser(u, listing.managersExpanded));
   const tenant = tenantOf(users, users.length);
-  const managed = profiles.flatMap((profile) => {
-    const user = profile.id
-      ? tenant.byId.get(profile.id.value.toLowerCase())
-      : tenant.byUpn.get(profile.userPrincipalName.value.toLowerCase());
-    return user ? [{ profile, user }] : [];
-  });
+  const { pairs } = pairProfiles(profiles, tenant);
   const usersWhere = (needs: (profile: DesiredProfile) => boolean) =>
-    managed.filter((m) => needs(m.profile)).map((m) => m.user);
+    pairs.filter((pair) => needs(pair.profile)).map((pair) => pair.user);
 
   // Independent reads run side by side; the client bounds the requests in flight.
   await Promise.all([

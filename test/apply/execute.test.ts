@@ -14,7 +14,7 @@ const state = {
   profiles: [],
   config: { photos: { maxPixels: 648, quality: 90 } },
 } as unknown as DesiredState;
-const context = { state, serviceRoot: "https://graph.example/v1.0" };
+const context = { state, serviceRoot: "https://graph.example/v1.0", profileOfUser: new Map() };
 
 function change(partial: Partial<Change> & Pick<Change, "kind" | "path" | "action">): Change {
   return { before: null, after: null, source, sensitive: false, ...partial };

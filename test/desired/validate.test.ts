@@ -8,8 +8,8 @@ import { stringify } from "yaml";
 import { main } from "../../src/cli.js";
 import { loadDesiredState } from "../../src/desired/load.js";
 import { validateRepository } from "../../src/desired/validate.js";
-import { firstInvalidUtf8Byte } from "../../src/desired/yaml-source.js";
 import { captureIo } from "../../src/io.js";
+import { firstInvalidUtf8Byte } from "../../src/source/yaml.js";
 import { closest } from "../../src/util/suggest.js";
 import { MINIMAL_CONFIG, testdir } from "../helpers/testdir.js";
 

@@ -3,8 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planDocumentErrors } from "../../src/desired/schema.js";
 import type { Change, Plan, PlannedUser } from "../../src/plan/types.js";
+import { planDocumentErrors } from "../../src/source/schema.js";
 import {
   demoState,
   type Emulator,

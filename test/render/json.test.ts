@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { planDocumentErrors } from "../../src/desired/schema.js";
 import type { Plan } from "../../src/plan/types.js";
 import { renderJson } from "../../src/render/json.js";
+import { planDocumentErrors } from "../../src/source/schema.js";
 import { EMAIL_AFTER, PHONE_AFTER, plan, samplePlan } from "./plans.js";
 
 /** The same plan with every object's keys in reverse order. */

@@ -1,7 +1,8 @@
 // Which directory roles make a user "privileged": Graph refuses an app (without a privileged
 // directory role of its own) changes to such a user's sensitive properties and authentication
 // methods. A published fact (the sensitive-actions matrix of
-// https://learn.microsoft.com/graph/api/resources/users), shared by the plan and the emulator.
+// https://learn.microsoft.com/graph/api/resources/users), used by the plan; the emulator keeps its
+// own copy of the table, read independently.
 
 /** Roles whose holders a User or Authentication Administrator may still manage. */
 const NON_PRIVILEGED_ROLES = new Set(

@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { type Diagnostic, error } from "../diagnostics.js";
-import { canonicalPhoneNumber } from "../phone.js";
+import { canonicalPhoneNumber } from "../entra/phone.js";
 import { closest } from "../util/suggest.js";
-import type { YamlSource } from "./yaml-source.js";
+import type { YamlSource } from "./yaml.js";
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module namespace.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

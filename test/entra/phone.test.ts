@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalGraphPhoneNumber, canonicalPhoneNumber, samePhoneNumber } from "../src/phone.js";
+import { canonicalGraphPhoneNumber, canonicalPhoneNumber, samePhoneNumber } from "../../src/entra/phone.js";
 
 describe("canonicalPhoneNumber", () => {
   it.each([

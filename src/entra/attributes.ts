@@ -2,7 +2,12 @@
 // masters for synced users, and how Graph stores values, so that comparing never yields a
 // perpetual diff. Kept apart from the emulator's own catalogue on purpose: the emulator is the
 // independent stand-in for Graph that these beliefs are tested against.
-import { PER_SUB_KEY_OBJECTS } from "../desired/types.js";
+
+/** Graph properties whose sub-keys are owned one by one (a profile may set just `division`). */
+export const PER_SUB_KEY_OBJECTS = {
+  employeeOrgData: ["division", "costCenter"],
+  onPremisesExtensionAttributes: Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),
+} as const satisfies Record<string, readonly string[]>;
 
 /**
  * Properties Graph refuses to change for users with `onPremisesSyncEnabled: true` (they are

@@ -1,7 +1,8 @@
 // Phone numbers in the form Microsoft Graph keeps for authentication phone methods:
 // `+{country code} {national number}` with an optional `x{extension}`, e.g. `+1 4255550100x123`
-// (https://learn.microsoft.com/graph/api/resources/phoneauthenticationmethod). Pure functions,
-// shared by the plan (to compare a profile's number with the tenant's) and by the emulator.
+// (https://learn.microsoft.com/graph/api/resources/phoneauthenticationmethod). Pure functions for
+// validation, the plan (to compare a profile's number with the tenant's) and apply. The emulator
+// has its own reading of the same page, so a mistake here is caught there, not copied.
 import { parsePhoneNumberWithError } from "libphonenumber-js";
 
 /** A trailing `x123` extension, the only extension syntax Graph documents. */
