@@ -115,6 +115,7 @@ export async function runBatch(items: readonly BatchItem[], runner: BatchRunner)
               waitedMs,
               status,
               retryAfter: headers["retry-after"],
+              errorCode: (raw.body as { error?: { code?: string } } | undefined)?.error?.code,
               now: now(),
               random: runner.random,
             })

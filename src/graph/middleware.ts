@@ -131,6 +131,10 @@ export class RetryMiddleware implements Middleware {
         networkError = error;
       }
       const response = context.response as Response | undefined;
+      const errorCode =
+        response && response.status >= 400 && policy.retryErrorCodes.length > 0
+          ? await graphErrorCode(response)
+          : undefined;
       const decision = decideRetry(policy, {
         method,
         idempotent: call?.idempotent,
@@ -139,6 +143,7 @@ export class RetryMiddleware implements Middleware {
         status: networkError === undefined ? response?.status : undefined,
         networkErrorCode: networkError === undefined ? undefined : networkErrorCode(networkError),
         retryAfter: response?.headers.get("retry-after"),
+        errorCode,
         now: now(),
       });
       this.options.onRequest?.({
@@ -167,5 +172,15 @@ export class RetryMiddleware implements Middleware {
       // The SDK's RetryHandler sends the same header; servers may log it.
       options.headers = { ...plainHeaders(options.headers), "retry-attempt": String(attempt) };
     }
+  }
+}
+
+/** Graph's `error.code` from a failed response, read from a clone so the caller still gets the body. */
+async function graphErrorCode(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.clone().json()) as { error?: { code?: unknown } };
+    return typeof body?.error?.code === "string" ? body.error.code : undefined;
+  } catch {
+    return undefined;
   }
 }

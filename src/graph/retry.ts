@@ -16,6 +16,8 @@ export interface RetryOptions {
   maxTotalWaitMs?: number;
   /** Statuses that mean "try again later". */
   retryStatuses?: readonly number[];
+  /** Graph error codes that mean "try again later", whatever the status. */
+  retryErrorCodes?: readonly string[];
 }
 
 export type RetryPolicy = Required<RetryOptions>;
@@ -26,6 +28,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 30_000,
   maxTotalWaitMs: 120_000,
   retryStatuses: [429, 503, 504],
+  // "Error due to concurrent requests being made to the tenant. Please wait briefly and retry."
+  // (graph-contract §7.4, §7.5): a refusal before any work was done, so safe for any method.
+  retryErrorCodes: ["Directory_ConcurrencyViolation"],
 };
 
 export function retryPolicy(options: RetryOptions = {}, base: RetryPolicy = DEFAULT_RETRY): RetryPolicy {
@@ -47,6 +52,8 @@ export interface AttemptOutcome {
   networkErrorCode?: string;
   /** The response's `Retry-After` header. */
   retryAfter?: string | null;
+  /** Graph's `error.code` of a failed response, when known. */
+  errorCode?: string;
   /** Epoch ms used to resolve an HTTP-date Retry-After. */
   now?: number;
   /** Random source in [0, 1) for jitter (tests pin it). */
@@ -83,8 +90,10 @@ export function decideRetry(policy: RetryPolicy, outcome: AttemptOutcome): Retry
   const idempotent = isIdempotent(outcome.method, outcome.idempotent);
   let retryAfterMs: number | undefined;
 
+  const refusedBeforeWork =
+    outcome.errorCode !== undefined && policy.retryErrorCodes.includes(outcome.errorCode);
   if (outcome.status !== undefined) {
-    if (!policy.retryStatuses.includes(outcome.status))
+    if (!policy.retryStatuses.includes(outcome.status) && !refusedBeforeWork)
       return { retry: false, reason: `status ${outcome.status}` };
     // A 504 means a gateway stopped waiting, not that Graph did nothing: the write may have landed.
     // Repeat it only when repeating is harmless. 429 and 503 are refusals before any work is done.
@@ -119,7 +128,11 @@ export function decideRetry(policy: RetryPolicy, outcome: AttemptOutcome): Retry
       gaveUp: "waitCeiling",
     };
   }
-  const why = outcome.status !== undefined ? `status ${outcome.status}` : outcome.networkErrorCode;
+  const why = refusedBeforeWork
+    ? outcome.errorCode
+    : outcome.status !== undefined
+      ? `status ${outcome.status}`
+      : outcome.networkErrorCode;
   return {
     retry: true,
     delayMs,

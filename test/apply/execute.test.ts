@@ -91,8 +91,6 @@ function fakeGraph(answer: (method: string, path: string, body: unknown) => unkn
   return { calls, graph: graph as unknown as ExecuteOptions["graph"] };
 }
 
-const noSleep = async () => {};
-
 describe("buildUserWork", () => {
   it("puts every attribute in one PATCH, employeeOrgData whole and extension attributes by key", () => {
     const user = plannedUser([
@@ -222,7 +220,7 @@ describe("executeWork", () => {
       return { value: [{ id: "e1", emailAddress: "A@b.example" }] };
     });
     const work = emailAdd();
-    const { results } = await executeWork([work], { graph, sleep: noSleep });
+    const { results } = await executeWork([work], { graph });
     expect(results.get(work.direct[0]!)).toEqual({ ok: true, note: "confirmed after an unknown outcome" });
     expect(calls.map((c) => c.method)).toEqual(["POST", "GET"]);
   });
@@ -234,7 +232,7 @@ describe("executeWork", () => {
       return { value: [] };
     });
     const work = emailAdd();
-    const { results } = await executeWork([work], { graph, sleep: noSleep });
+    const { results } = await executeWork([work], { graph });
     expect(results.get(work.direct[0]!)?.ok).toBe(true);
     expect(calls.map((c) => c.method)).toEqual(["POST", "GET", "POST"]);
   });
@@ -245,22 +243,21 @@ describe("executeWork", () => {
       throw graphError(method, path, 400, "badRequest");
     });
     const work = emailAdd();
-    const { results } = await executeWork([work], { graph, sleep: noSleep });
+    const { results } = await executeWork([work], { graph });
     expect(results.get(work.direct[0]!)).toMatchObject({
       ok: false,
-      transient: false,
       error: { status: 400, code: "badRequest", requestId: "rid-1" },
     });
     expect(calls.map((c) => c.method)).toEqual(["POST", "GET"]);
   });
 
-  it("counts a create refused as a duplicate as done when the method is there: an earlier round's POST landed", async () => {
+  it("counts a create refused as a duplicate as done when the method is there: an earlier POST whose answer was lost landed", async () => {
     const { graph, calls } = fakeGraph((method, path) => {
       if (method === "GET") return { value: [{ id: "e1", emailAddress: "a@b.example" }] };
       throw graphError(method, path, 400, "badRequest");
     });
     const work = emailAdd();
-    const { results } = await executeWork([work], { graph, sleep: noSleep });
+    const { results } = await executeWork([work], { graph });
     expect(results.get(work.direct[0]!)).toEqual({ ok: true, note: "confirmed after an unknown outcome" });
     expect(calls.map((c) => c.method)).toEqual(["POST", "GET"]);
   });
@@ -273,11 +270,11 @@ describe("executeWork", () => {
     const { graph } = fakeGraph((method, path) => {
       throw graphError(method, path, 404, "ImageNotFound");
     });
-    const { results } = await executeWork([work], { graph, sleep: noSleep });
+    const { results } = await executeWork([work], { graph });
     expect(results.get(work.direct[0]!)).toEqual({ ok: true, note: "already absent" });
   });
 
-  it("retries transient failures in later rounds and stops a chain at a permanent failure", async () => {
+  it("leaves retrying to the client: a write the client gave up on fails once; a chain stops at its first failure", async () => {
     const user = plannedUser([
       change({ kind: "attribute", path: "jobTitle", action: "update", before: "A", after: "B" }),
       change({ kind: "authMethod", path: "authentication.mobile", action: "update", after: "+1 4255550101" }),
@@ -289,25 +286,25 @@ describe("executeWork", () => {
       }),
     ]);
     const work = buildUserWork(user, all(user), actual, context);
-    let patches = 0;
     const { graph, calls } = fakeGraph((method, path) => {
-      if (path === "/users/u1" && patches++ < 2) throw graphError(method, path, 503, "serviceNotAvailable");
+      // What the client returns once its own retries are spent.
+      if (path === "/users/u1") throw graphError(method, path, 503, "serviceNotAvailable");
       if (path.includes("phoneMethods/")) throw graphError(method, path, 403, "Authorization_RequestDenied");
       return undefined;
     });
     const done: boolean[] = [];
     const { results, notAttempted } = await executeWork([work], {
       graph,
-      sleep: noSleep,
       onUserDone: (_w, failed) => done.push(failed),
     });
-    expect(results.get(work.batch[0]!)).toEqual({ ok: true });
-    expect(calls.filter((c) => c.path === "/users/u1")).toHaveLength(3);
+    expect(results.get(work.batch[0]!)).toMatchObject({ ok: false, error: { status: 503 } });
+    expect(calls.filter((c) => c.path === "/users/u1")).toHaveLength(1);
     expect(results.get(work.chain[0]!)).toMatchObject({
       ok: false,
       error: { code: "Authorization_RequestDenied" },
     });
     expect(notAttempted.get(work.chain[1]!)).toBe(work.chain[0]);
+    expect(results.has(work.chain[1]!)).toBe(false);
     expect(calls.some((c) => c.method === "POST")).toBe(false);
     expect(done).toEqual([true]);
   });

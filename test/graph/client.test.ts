@@ -115,6 +115,23 @@ describe("retries", () => {
     expect(server.log).toHaveLength(3);
   });
 
+  it("retries Directory_ConcurrencyViolation, even on a PATCH, and hands the caller the final answer", async () => {
+    const answers: [number, unknown][] = [
+      [400, graphError("Directory_ConcurrencyViolation", "Please wait briefly and retry.")],
+      [204, undefined],
+    ];
+    server.handle = (_req, res) => {
+      const [status, body] = answers.shift()!;
+      if (status === 204) {
+        res.writeHead(204).end();
+        return;
+      }
+      json(res, status, body);
+    };
+    expect(await client().patch("/users/u1", { jobTitle: "x" })).toBeUndefined();
+    expect(server.log.map((r) => r.method)).toEqual(["PATCH", "PATCH"]);
+  });
+
   it("does not retry a 400 and reports Graph's code and request id", async () => {
     server.handle = (_req, res) =>
       json(

@@ -49,6 +49,17 @@ describe("decideRetry", () => {
     }
   });
 
+  it("retries Directory_ConcurrencyViolation whatever the status and method, other codes not", () => {
+    for (const method of ["GET", "POST", "PATCH"]) {
+      expect(decide({ method, status: 400, errorCode: "Directory_ConcurrencyViolation" })).toMatchObject({
+        retry: true,
+        reason: "Directory_ConcurrencyViolation, backoff",
+      });
+    }
+    expect(decide({ status: 400, errorCode: "Request_BadRequest" }).retry).toBe(false);
+    expect(decide({ status: 409, errorCode: "Request_MultipleObjectsWithSameKeyValue" }).retry).toBe(false);
+  });
+
   it("retries a 504 for a POST or PATCH only when vouched idempotent; 429 and 503 always", () => {
     expect(decide({ method: "POST", status: 504 }).retry).toBe(false);
     expect(decide({ method: "PATCH", status: 504 }).retry).toBe(false);
@@ -103,6 +114,10 @@ describe("decideRetry", () => {
 
   it("has sane defaults and lets a call override part of them", () => {
     expect(DEFAULT_RETRY.retryStatuses).toEqual([429, 503, 504]);
+    expect(DEFAULT_RETRY.retryErrorCodes).toEqual(["Directory_ConcurrencyViolation"]);
+    // The README promises these: 6 attempts, at most 2 minutes of waiting for one request.
+    expect(DEFAULT_RETRY.maxAttempts).toBe(6);
+    expect(DEFAULT_RETRY.maxTotalWaitMs).toBe(2 * 60 * 1000);
     expect(retryPolicy({ maxAttempts: 2, baseDelayMs: undefined }, policy)).toEqual({
       ...policy,
       maxAttempts: 2,
