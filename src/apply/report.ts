@@ -1,12 +1,12 @@
 // The apply report: what `roster apply` did to each planned change, as data (JSON for machines and
-// auditors), rendered by report-text.ts and report-markdown.ts. Authentication values are masked
+// auditors), rendered by src/render/apply-report.ts. Authentication values are masked
 // here, once, so no view and no artifact ever holds a full phone number or address.
-import { createHash } from "node:crypto";
-import type { RequestCounts } from "../commands/session.js";
-import type { GraphRequestError } from "../graph/index.js";
+import type { GraphRequestError, RequestCounts } from "../graph/index.js";
+import { planDigest } from "../plan/document.js";
 import { isAuthPath, maskAuthValue } from "../plan/mask.js";
 import type { Change, ChangeAction, ChangeKind, Plan, PlannedUser } from "../plan/types.js";
-import { renderJson } from "../render/json.js";
+import { gitState } from "../util/git.js";
+import { VERSION } from "../version.js";
 
 export const APPLY_REPORT_FORMAT_VERSION = 1;
 
@@ -89,10 +89,6 @@ export interface ApplyReport {
   summary: ApplySummary;
 }
 
-export function planDigest(plan: Plan): string {
-  return `sha256:${createHash("sha256").update(renderJson(plan)).digest("hex")}`;
-}
-
 /** Values as the report keeps them: authentication methods masked, photos by file. */
 function reportValue(kind: ChangeKind, path: string, value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -171,4 +167,63 @@ export function outcomeOf(summary: ApplySummary): ApplyOutcome {
   if (summary.changes === 0) return "noChanges";
   if (summary.failed === 0 && summary.stale === 0) return "applied";
   return summary.applied > 0 ? "partial" : "failed";
+}
+
+export interface ReportInput {
+  plan: Plan;
+  /** The saved plan file, or null for a plan made by this run. */
+  planFile: string | null;
+  graphUrl: string;
+  /** The repository root, for its git state. */
+  root: string;
+  requests: RequestCounts;
+  started: Date;
+  finished: Date;
+  /** Each planned user's changes and what became of them; empty when apply stopped before deciding. */
+  outcomes: UserOutcome[];
+  /** Why nothing was written, when apply refused. */
+  refusal?: string;
+}
+
+export async function buildApplyReport(input: ReportInput): Promise<ApplyReport> {
+  const { plan, refusal, outcomes: users } = input;
+  if (refusal) {
+    // Nothing was written: every change still waiting says why.
+    for (const change of users.flatMap((u) => u.changes)) {
+      if (change.action !== null && change.status === "failed" && change.reason === "not attempted") {
+        Object.assign(change, {
+          status: "skipped",
+          reason: `apply refused: ${refusal}`,
+        } satisfies Partial<ChangeOutcome>);
+      }
+    }
+  }
+  const summary = summarize(users);
+  return {
+    formatVersion: APPLY_REPORT_FORMAT_VERSION,
+    generator: `roster ${VERSION}`,
+    tenant: plan.tenant,
+    graphUrl: input.graphUrl,
+    git: await gitState(input.root),
+    plan: {
+      file: input.planFile,
+      digest: planDigest(plan),
+      desiredDigest: plan.desiredDigest,
+      createdAt: plan.createdAt,
+      commit: plan.git.commit,
+    },
+    startedAt: input.started.toISOString(),
+    finishedAt: input.finished.toISOString(),
+    durationMs: input.finished.getTime() - input.started.getTime(),
+    outcome: refusal ? "refused" : outcomeOf(summary),
+    ...(refusal ? { refusal } : {}),
+    requests: { ...input.requests, byMethod: { ...input.requests.byMethod } },
+    users,
+    summary,
+  };
+}
+
+/** Exit code of `roster apply`: 0 when everything planned was applied (or nothing needed to be). */
+export function applyExitCode(report: ApplyReport): number {
+  return report.outcome === "applied" || report.outcome === "noChanges" ? 0 : 1;
 }

@@ -2,11 +2,11 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Io } from "../io.js";
+import { serializePlan } from "../plan/document.js";
 import { planHasChanges } from "../plan/types.js";
 import { render } from "../render/index.js";
-import { renderJson } from "../render/json.js";
-import { makePlan } from "./make-plan.js";
-import { openSession, type SessionFlags } from "./session.js";
+import { makePlan } from "../session/make-plan.js";
+import { openSession, type SessionFlags } from "../session/session.js";
 
 export interface PlanFlags extends SessionFlags {
   out?: string;
@@ -23,7 +23,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
       graphUrl: session.graphUrl,
       progress: (message) => io.stderr(`${message}\n`),
     });
-    if (flags.out) await writeFile(resolve(io.cwd, flags.out), renderJson(plan));
+    if (flags.out) await writeFile(resolve(io.cwd, flags.out), serializePlan(plan));
     io.stdout(render(plan, flags.format, { color: io.isTty && flags.format === "text" }));
     io.stderr(`planned with ${session.requests.total} Graph requests in ${Date.now() - started} ms\n`);
     if (plan.errors.length > 0) return 1;

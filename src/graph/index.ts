@@ -25,6 +25,8 @@ export { CaCertificateError, resolveConnection } from "./connection.js";
 export type { GiveUpReason } from "./errors.js";
 export { GraphRequestError, isGraphRequestError } from "./errors.js";
 export type { GraphRequestEvent } from "./middleware.js";
+export type { RequestCounts } from "./requests.js";
+export { requestCounter } from "./requests.js";
 export type { RetryOptions, RetryPolicy } from "./retry.js";
 export { DEFAULT_RETRY, decideRetry, parseRetryAfter } from "./retry.js";
 export { GraphUrlError, parseGraphUrl } from "./url.js";

@@ -1,7 +1,9 @@
-// The machine view, and the file `roster apply` executes: the plan document itself, unmasked.
-// Stable: keys are written in the schema's order whatever order the plan was built in, so equal
-// plans give byte-identical files (diffable artifacts, reproducible tests).
-import type { Plan } from "../plan/types.js";
+// The plan's file format: the document `roster plan --out` writes (and `--format json` prints),
+// unmasked, and its digest. Stable: keys are written in the schema's order whatever order the plan
+// was built in, so equal plans give byte-identical files (diffable artifacts, reproducible tests)
+// and equal digests.
+import { createHash } from "node:crypto";
+import type { Plan } from "./types.js";
 
 /**
  * One order that agrees with every object of schema/plan.schema.json (plan, git, user, change,
@@ -55,8 +57,13 @@ const KEY_ORDER = [
 ];
 const RANK = new Map(KEY_ORDER.map((key, index) => [key, index]));
 
-export function renderJson(plan: Plan): string {
+export function serializePlan(plan: Plan): string {
   return `${JSON.stringify(ordered(plan), null, 2)}\n`;
+}
+
+/** `sha256:` of the document as {@link serializePlan} writes it. */
+export function planDigest(plan: Plan): string {
+  return `sha256:${createHash("sha256").update(serializePlan(plan)).digest("hex")}`;
 }
 
 function ordered(value: unknown): unknown {

@@ -1,9 +1,12 @@
-// Human views of the apply report: plain greppable text for stdout (`^applied`, `^FAILED`, `^STALE`)
-// and markdown for the GitHub job summary. Both read only the report, so they state the same thing.
-import { clip, code, text } from "../render/md.js";
-import { plural } from "../render/summary.js";
-import { displayValue, escapeInvisible } from "../render/values.js";
-import type { ApplyReport, ChangeOutcome, ChangeStatus, UserOutcome, WriteFailure } from "./report.js";
+// Human views of apply: plain greppable text for stdout (`^applied`, `^FAILED`, `^STALE`), markdown
+// for the GitHub job summary (both read only the report, so they state the same thing), and the
+// lines shown before anything is written (refused users, sensitive changes to approve).
+import type { ApplyReport, ChangeOutcome, ChangeStatus, UserOutcome, WriteFailure } from "../apply/report.js";
+import type { PlannedUser } from "../plan/types.js";
+import { plural } from "../util/text.js";
+import { clip, code, text } from "./md.js";
+import { sensitiveReason } from "./summary.js";
+import { displayValue, escapeInvisible } from "./values.js";
 
 const MAX_VALUE = 200;
 /** GitHub caps a step summary at 1 MiB; stay well inside it. */
@@ -15,6 +18,37 @@ const LABEL: Record<ChangeStatus, string> = {
   stale: "STALE",
   skipped: "skipped",
 };
+
+/** `Stale: …` and `Refused: …` lines for users apply will not write. */
+export function refusalLines(
+  stale: readonly { user: PlannedUser; reasons: string[] }[],
+  protectedUsers: readonly PlannedUser[],
+): string[] {
+  return [
+    ...stale.map(({ user, reasons }) =>
+      escapeInvisible(
+        `Stale: ${user.userPrincipalName}: ${reasons.join("; ")}; none of its changes will be applied`,
+      ),
+    ),
+    ...protectedUsers.map((user) =>
+      escapeInvisible(`Refused: ${user.userPrincipalName} is protected in roster.yaml`),
+    ),
+  ];
+}
+
+/** One line per sensitive change about to be written, values masked, with why it is sensitive. */
+export function sensitiveList(users: readonly PlannedUser[]): string[] {
+  return users.flatMap((user) =>
+    user.changes
+      .filter((change) => change.sensitive)
+      .map((change) => {
+        const values = `${displayValue(change, "before")} -> ${displayValue(change, "after")}`;
+        return escapeInvisible(
+          `  ${user.userPrincipalName} ${change.path}: ${values} (${sensitiveReason(user, change)})`,
+        );
+      }),
+  );
+}
 
 export function renderReportText(report: ApplyReport): string {
   const lines: string[] = [];

@@ -1,6 +1,7 @@
 // Plan -> text | markdown | JSON. Views are pure: they read only the plan and return a string.
+
+import { serializePlan } from "../plan/document.js";
 import type { Plan } from "../plan/types.js";
-import { renderJson } from "./json.js";
 import { type MarkdownOptions, renderMarkdown } from "./markdown.js";
 import { renderText } from "./text.js";
 
@@ -19,11 +20,11 @@ export function render(plan: Plan, format: RenderFormat, options: RenderOptions 
     case "markdown":
       return renderMarkdown(plan, options);
     case "json":
-      return renderJson(plan);
+      // The machine view is the plan document itself.
+      return serializePlan(plan);
   }
 }
 
 export { maskAuthValue } from "../plan/mask.js";
-export { renderJson } from "./json.js";
 export { DEFAULT_MAX_LENGTH, MARKDOWN_MARKER, type MarkdownOptions, renderMarkdown } from "./markdown.js";
 export { renderText, type TextOptions } from "./text.js";

@@ -1,10 +1,9 @@
 // Counting phrases shared by the views, always taken from the plan's own summary (the data), so
 // every view states the same numbers.
 import type { Change, PlannedUser, PlanSummary } from "../plan/types.js";
+import { plural } from "../util/text.js";
 
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}
+export { plural } from "../util/text.js";
 
 export function totalChanges(summary: PlanSummary): number {
   return (

@@ -9,6 +9,8 @@ import {
   type ConnectionFlags,
   createGraphClient,
   type GraphClient,
+  type RequestCounts,
+  requestCounter,
   resolveConnection,
   selectCredential,
 } from "../graph/index.js";
@@ -16,12 +18,6 @@ import type { Io } from "../io.js";
 
 export interface SessionFlags extends ConnectionFlags {
   dir: string;
-}
-
-export interface RequestCounts {
-  total: number;
-  byMethod: Record<string, number>;
-  retries: number;
 }
 
 export interface Session {
@@ -40,18 +36,14 @@ export async function openSession(flags: SessionFlags, io: Io): Promise<Session>
       hint: "run `roster validate` and fix what it lists",
     });
   const connection = await resolveConnection(flags, io.env, state.config.graphUrl);
-  const requests: RequestCounts = { total: 0, byMethod: {}, retries: 0 };
+  const requests = requestCounter();
   const credential = selectCredential(io.env);
   const graph = createGraphClient({
     graphUrl: connection.graphUrl,
     ...(connection.caPem ? { caCertPem: connection.caPem } : {}),
     credential: credential.create(),
     credentialDescription: credential.description,
-    onRequest: (event) => {
-      requests.total++;
-      requests.byMethod[event.method] = (requests.byMethod[event.method] ?? 0) + 1;
-      if (event.attempt > 1) requests.retries++;
-    },
+    onRequest: requests.onRequest,
   });
-  return { state, graph, graphUrl: connection.graphUrl, requests };
+  return { state, graph, graphUrl: connection.graphUrl, requests: requests.counts };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { serializePlan } from "../../src/plan/document.js";
 import { render } from "../../src/render/index.js";
-import { renderJson } from "../../src/render/json.js";
 import { renderMarkdown } from "../../src/render/markdown.js";
 import { renderText } from "../../src/render/text.js";
 import { EMAIL_AFTER, PHONE_AFTER, plan, samplePlan } from "./plans.js";
@@ -57,8 +57,8 @@ describe("views for people", () => {
   });
 
   it("checks for the full values in a way that would find them", () => {
-    expect(renderJson(secretsPlan)).toMatch(digitsOf("+44 7700 900123"));
-    expect(renderJson(secretsPlan)).toMatch(digitsOf("+49 30 901820"));
+    expect(serializePlan(secretsPlan)).toMatch(digitsOf("+44 7700 900123"));
+    expect(serializePlan(secretsPlan)).toMatch(digitsOf("+49 30 901820"));
   });
 });
 
@@ -70,6 +70,6 @@ describe("render", () => {
     expect(render(p, "markdown", { maxLength: 5000, artifactHint: "the artifact" })).toBe(
       renderMarkdown(p, { maxLength: 5000, artifactHint: "the artifact" }),
     );
-    expect(render(p, "json")).toBe(renderJson(p));
+    expect(render(p, "json")).toBe(serializePlan(p));
   });
 });
