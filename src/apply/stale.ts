@@ -5,7 +5,7 @@
 import type { AuthMethodKind } from "../desired/types.js";
 import { actualValue, sameAttributeValue } from "../entra/attributes.js";
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
-import { actualMethod, authValueDigest, canonicalAuthValue } from "../plan/diff-auth.js";
+import { actualMethod, authKind, authValueDigest, canonicalAuthValue } from "../plan/diff-auth.js";
 import type { Change, PlannedUser } from "../plan/types.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";
 
@@ -91,8 +91,4 @@ function checkAuthMethod(change: Change, user: ActualUser): ChangeCheck {
       : canonicalAuthValue(kind, after) === canonicalAuthValue(kind, now);
   if (done) return { state: "done" };
   return { state: "stale", reason: `${change.path} was changed in the tenant since the plan` };
-}
-
-export function authKind(change: Change): AuthMethodKind {
-  return change.path.slice("authentication.".length) as AuthMethodKind;
 }

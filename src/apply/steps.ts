@@ -8,10 +8,9 @@ import { join } from "node:path";
 import type { DesiredProfile, DesiredState } from "../desired/types.js";
 import type { HttpMethod } from "../graph/index.js";
 import { preparePhotoFile } from "../photos/prepare.js";
-import { actualMethod, canonicalAuthValue } from "../plan/diff-auth.js";
+import { actualMethod, authKind, canonicalAuthValue } from "../plan/diff-auth.js";
 import type { Change, PlannedUser } from "../plan/types.js";
 import type { ActualUser } from "../tenant/types.js";
-import { authKind } from "./stale.js";
 
 export interface WriteStep {
   /** Indices into the planned user's `changes` that this one request carries. */

@@ -8,6 +8,11 @@ import type { ActualUser } from "../tenant/types.js";
 import { maskAuthValue } from "./mask.js";
 import { PRIVILEGED_SKIP_REASON, type UserDiff } from "./user-diff.js";
 
+/** The kind of method an `authentication.<kind>` change path names. */
+export function authKind(change: { path: string }): AuthMethodKind {
+  return change.path.slice("authentication.".length) as AuthMethodKind;
+}
+
 /** The canonical form used for comparing, digesting and sending a method's value. */
 export function canonicalAuthValue(kind: AuthMethodKind, value: string): string {
   return kind === "email" ? value.trim().toLowerCase() : (canonicalPhoneNumber(value) ?? value.trim());
