@@ -4,7 +4,7 @@
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type RunningEmulator, StateError, startEmulator } from "../emulator/index.js";
+import { type RunningEmulator, StateError, startEmulator } from "@roster/graph-emulator";
 import type { Io } from "../io.js";
 
 /** The flags as commander hands them over: strings, checked here. */

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { RunningEmulator } from "@roster/graph-emulator";
 import { describe, expect, it } from "vitest";
 import { type EmulatorFlags, runEmulatorCommand } from "../../src/commands/emulator.js";
-import type { RunningEmulator } from "../../src/emulator/index.js";
 import { captureIo } from "../../src/io.js";
 import { control } from "../helpers/emulator.js";
 

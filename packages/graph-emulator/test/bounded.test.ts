@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forEachBounded } from "../../src/emulator/bounded.js";
+import { forEachBounded } from "../src/bounded.js";
 
 describe("forEachBounded", () => {
   it("runs every item once with at most `limit` in flight", async () => {

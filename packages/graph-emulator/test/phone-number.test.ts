@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readGraphPhoneNumber, readStatePhoneNumber } from "../../src/emulator/phone-number.js";
+import { readGraphPhoneNumber, readStatePhoneNumber } from "../src/phone-number.js";
 
 describe("readGraphPhoneNumber (what the phoneMethods API accepts)", () => {
   it.each([

@@ -6,8 +6,8 @@ import {
   isPrivilegedTarget,
   PASSWORD_METHOD_ID,
   PHONE_METHOD_IDS,
-} from "../../src/emulator/auth-methods.js";
-import type { EmulatorRequest, StoredUser } from "../../src/emulator/types.js";
+} from "../src/auth-methods.js";
+import type { EmulatorRequest, StoredUser } from "../src/types.js";
 import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
 const MOBILE = "3179e48a-750b-4051-897c-87b9720928f7";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPrivilegedTarget, UNRESTRICTED_ROLES } from "../../src/emulator/privileged-roles.js";
+import { isPrivilegedTarget, UNRESTRICTED_ROLES } from "../src/privileged-roles.js";
 
 describe("isPrivilegedTarget (who can perform sensitive actions)", () => {
   it("leaves users with no role, or only roles every admin may act on, to the app", () => {
