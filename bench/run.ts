@@ -4,9 +4,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { caTrustingFetch, startEmulator, type TenantState } from "@roster/graph-emulator";
 import { main } from "../src/cli.js";
 import { validateRepository } from "../src/desired/validate.js";
-import { caTrustingFetch, startEmulator, type TenantState } from "../src/emulator/index.js";
 import { captureIo } from "../src/io.js";
 
 const results: Record<string, number> = {};

@@ -4,8 +4,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmulator } from "@roster/graph-emulator";
 import { main } from "../src/cli.js";
-import { startEmulator } from "../src/emulator/index.js";
 import { processIo } from "../src/io.js";
 
 const root = join(import.meta.dirname, "..");

@@ -4,9 +4,9 @@
 // profiles/ (`npx tsx scripts/make-demo-tenant.ts`) and commit the result.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { TenantState } from "@roster/graph-emulator";
 import { loadDesiredState } from "../src/desired/load.js";
 import type { DesiredProfile } from "../src/desired/types.js";
-import type { TenantState } from "../src/emulator/index.js";
 import { canonicalPhoneNumber } from "../src/entra/phone.js";
 
 const root = join(import.meta.dirname, "..");

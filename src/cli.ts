@@ -1,6 +1,7 @@
 // Commander wiring only: parse flags, call the command, map its result to an exit code.
 import { Command, CommanderError, Option } from "commander";
 import type { ApplyFlags } from "./commands/apply.js";
+import type { EmulatorFlags } from "./commands/emulator.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
@@ -69,8 +70,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option("--latency <ms>", "extra latency per request in milliseconds", "0")
     .option("--cert-out <file>", "where to write the certificate (PEM) clients must trust")
     .option("--http", "serve plain HTTP instead of HTTPS")
-    .action(async (options: EmulatorCliOptions) => {
-      const { runEmulatorCommand } = await import("./emulator/command.js");
+    .action(async (options: EmulatorFlags) => {
+      const { runEmulatorCommand } = await import("./commands/emulator.js");
       exitCode = await runEmulatorCommand(options, io);
     });
 
@@ -99,11 +100,3 @@ function reportFailure(err: unknown, io: Io): number {
   return 1;
 }
 
-export interface EmulatorCliOptions {
-  port: string;
-  host: string;
-  state?: string;
-  latency: string;
-  certOut?: string;
-  http?: boolean;
-}

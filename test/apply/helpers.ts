@@ -4,9 +4,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningEmulator, startEmulator, type TenantState } from "@roster/graph-emulator";
 import { afterAll } from "vitest";
 import { main } from "../../src/cli.js";
-import { type RunningEmulator, startEmulator, type TenantState } from "../../src/emulator/index.js";
 import { captureIo, type Io } from "../../src/io.js";
 import { control, type LoggedRequest } from "../helpers/emulator.js";
 

@@ -1,9 +1,9 @@
 // Deterministic faults, one of each kind apply must handle, and a write Graph refuses for good.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { userIdFromUpn } from "@roster/graph-emulator";
 import { describe, expect, it } from "vitest";
 import type { ApplyReport } from "../../src/apply/report.js";
-import { userIdFromUpn } from "../../src/emulator/index.js";
 import { control, requestLog, startDemo } from "./helpers.js";
 
 describe("apply with faults that fire a known number of times", () => {

@@ -1,5 +1,5 @@
 // Talking to an in-process emulator from tests: Graph calls and `/_emulator/` controls over HTTPS.
-import { caTrustingFetch, type RunningEmulator } from "../../src/emulator/index.js";
+import { caTrustingFetch, type RunningEmulator } from "@roster/graph-emulator";
 
 /** One request to the emulator (Graph under /v1.0 with a token, or a /_emulator control). */
 export async function call(

@@ -3,9 +3,9 @@
 // the next plan to change, however Graph stores the values.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { TenantState } from "@roster/graph-emulator";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantState } from "../../src/emulator/index.js";
 import type { Change, Plan } from "../../src/plan/types.js";
 import { call, demoState, type Emulator, emulator, exampleRepo, runPlan, stateUser } from "./helpers.js";
 

@@ -2,13 +2,13 @@
 // entry point run against it, temporary repositories, and the emulator's control routes.
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { main } from "../../src/cli.js";
 import {
   type RunningEmulator,
   type StateUser,
   startEmulator,
   type TenantState,
-} from "../../src/emulator/index.js";
+} from "@roster/graph-emulator";
+import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
 import type { LoggedRequest } from "../helpers/emulator.js";

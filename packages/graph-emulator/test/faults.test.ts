@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../src/index.js";
 import { expectGraphError, graphClient, makeUsers, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;

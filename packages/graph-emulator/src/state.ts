@@ -4,8 +4,8 @@
 // fail loudly rather than silently produce a different tenant.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { mapLimit } from "../util/map-limit.js";
 import { authMethodsFromState } from "./auth-methods.js";
+import { forEachBounded } from "./bounded.js";
 import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
 import { photoFromImage } from "./photo.js";
 import { Store, type Tenant } from "./store.js";
@@ -210,7 +210,7 @@ async function loadPhotos(
   jobs: { user: StoredUser; ref: string; where: string }[],
   baseDir: string,
 ): Promise<void> {
-  await mapLimit(jobs, PHOTO_CONCURRENCY, async (job) => {
+  await forEachBounded(jobs, PHOTO_CONCURRENCY, async (job) => {
     job.user.photo = await readPhoto(job.ref, baseDir, job.where);
   });
 }

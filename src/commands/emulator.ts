@@ -4,12 +4,21 @@
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { EmulatorCliOptions } from "../cli.js";
+import { type RunningEmulator, StateError, startEmulator } from "@roster/graph-emulator";
 import type { Io } from "../io.js";
-import { type RunningEmulator, StateError, startEmulator } from "./index.js";
+
+/** The flags as commander hands them over: strings, checked here. */
+export interface EmulatorFlags {
+  port: string;
+  host: string;
+  state?: string;
+  latency: string;
+  certOut?: string;
+  http?: boolean;
+}
 
 export async function runEmulatorCommand(
-  options: EmulatorCliOptions,
+  options: EmulatorFlags,
   io: Io,
   stop?: AbortSignal,
 ): Promise<number> {

@@ -21,7 +21,7 @@ export const SMS_SIGN_IN_STATES: readonly PhoneMethod["smsSignInState"][] = [
   "ready",
   "notConfigured",
 ];
-export { isPrivilegedTarget } from "../entra/roles.js";
+export { isPrivilegedTarget } from "./privileged-roles.js";
 
 /**
  * Why a phone of `phoneType` cannot join `existing` (authentication-post-phonemethods: one phone per

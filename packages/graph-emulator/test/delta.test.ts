@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../src/index.js";
 import { expectGraphError, makeUsers, type RawResponse, raw, start } from "./helpers.js";
 
 type Json = RawResponse["json"];

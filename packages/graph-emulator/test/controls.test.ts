@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userIdFromUpn } from "../../src/emulator/ids.js";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import { userIdFromUpn } from "../src/ids.js";
+import type { RunningEmulator } from "../src/index.js";
 import { expectGraphError, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;

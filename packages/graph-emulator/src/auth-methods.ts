@@ -6,7 +6,6 @@
 // Graph sources: phoneauthenticationmethod, authentication-post-phonemethods,
 // phoneauthenticationmethod-update/-delete, authentication-post-emailmethods, and the tutorial
 // https://learn.microsoft.com/graph/authenticationmethods-get-started (ids, shapes, contexts).
-import { canonicalGraphPhoneNumber } from "../entra/phone.js";
 import {
   authRuleError,
   EMAIL_METHOD_ID,
@@ -20,6 +19,7 @@ import {
   sortPhones,
 } from "./auth-rules.js";
 import { insufficientPrivileges, methodNotAllowed, segmentNotFound } from "./errors.js";
+import { readGraphPhoneNumber } from "./phone-number.js";
 import {
   type EmailMethod,
   type EmulatorRequest,
@@ -301,13 +301,13 @@ function readPhoneType(value: unknown): PhoneType {
 }
 
 function readPhoneNumber(value: unknown): string {
-  const canonical = typeof value === "string" ? canonicalGraphPhoneNumber(value) : undefined;
-  if (canonical === undefined) {
+  const reading = typeof value === "string" ? readGraphPhoneNumber(value) : { problem: "it is not a string" };
+  if ("problem" in reading) {
     throw authRuleError(
-      `Invalid phone number ${JSON.stringify(value ?? null)}: use the format '+{country code} {number}x{extension}', e.g. '+1 5555551234' or '+1 5555551234x123'.`,
+      `Invalid phone number ${JSON.stringify(value ?? null)} (${reading.problem}): use the format '+{country code} {number}x{extension}', e.g. '+1 5555551234' or '+1 5555551234x123'.`,
     );
   }
-  return canonical;
+  return reading.canonical;
 }
 
 function readEmailAddress(value: unknown): string {

@@ -4,7 +4,7 @@
 import { GraphError, ResponseType } from "@microsoft/microsoft-graph-client";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../src/index.js";
 import { graphClient, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;

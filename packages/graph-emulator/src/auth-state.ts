@@ -1,7 +1,6 @@
 // Loads the `authentication` object of an emulator state file, checked against the same rules as
 // the API: `{ phoneMethods?: [{ phoneNumber, phoneType, id?, smsSignInState? }],
 // emailMethods?: [{ emailAddress, id? }] }`.
-import { canonicalPhoneNumber } from "../entra/phone.js";
 import {
   EMAIL_METHOD_ID,
   isEmailAddress,
@@ -12,6 +11,7 @@ import {
   smsSignInStateFor,
   sortPhones,
 } from "./auth-rules.js";
+import { readStatePhoneNumber } from "./phone-number.js";
 import type { EmailMethod, PhoneMethod } from "./types.js";
 
 type Body = Record<string, unknown>;
@@ -37,13 +37,14 @@ export function authMethodsFromState(auth: unknown): {
         `${at}.phoneType must be one of ${PHONE_TYPES.join(", ")}; got ${show(item.phoneType)}`,
       );
     }
-    const phoneNumber =
-      typeof item.phoneNumber === "string" ? canonicalPhoneNumber(item.phoneNumber) : undefined;
-    if (phoneNumber === undefined) {
+    const reading = typeof item.phoneNumber === "string" ? readStatePhoneNumber(item.phoneNumber) : undefined;
+    if (reading === undefined || "problem" in reading) {
+      const why = reading === undefined ? "" : ` (${reading.problem})`;
       throw new Error(
-        `${at}.phoneNumber must be a number like "+1 4255550100"; got ${show(item.phoneNumber)}`,
+        `${at}.phoneNumber must be a number like "+1 4255550100"; got ${show(item.phoneNumber)}${why}`,
       );
     }
+    const phoneNumber = reading.canonical;
     const id = PHONE_METHOD_IDS[phoneType];
     if (item.id !== undefined && item.id !== id) {
       throw new Error(`${at}.id must be ${id}, Graph's fixed id for '${phoneType}'; got ${show(item.id)}`);

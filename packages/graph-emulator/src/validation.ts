@@ -3,8 +3,8 @@
 // properties of synced users, sensitive properties of privileged users. The whole body is checked
 // before anything is applied, so a refused PATCH changes nothing (as on Graph).
 
-import { isPrivilegedTarget } from "../entra/roles.js";
 import { badRequest, dirSyncRefusal, insufficientPrivileges, invalidValue } from "./errors.js";
+import { isPrivilegedTarget } from "./privileged-roles.js";
 import type { Store } from "./store.js";
 import type { StoredUser } from "./types.js";
 import { EXTENSION_ATTRIBUTES, type PropSpec, propSpec } from "./user-schema.js";

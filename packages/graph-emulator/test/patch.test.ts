@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIRSYNC_MESSAGE } from "../../src/emulator/errors.js";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import { DIRSYNC_MESSAGE } from "../src/errors.js";
+import type { RunningEmulator } from "../src/index.js";
 import { expectGraphError, graphClient, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;

@@ -1,14 +1,13 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { RunningEmulator } from "@roster/graph-emulator";
 import { describe, expect, it } from "vitest";
-import type { EmulatorCliOptions } from "../../src/cli.js";
-import { runEmulatorCommand } from "../../src/emulator/command.js";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import { type EmulatorFlags, runEmulatorCommand } from "../../src/commands/emulator.js";
 import { captureIo } from "../../src/io.js";
-import { raw } from "./helpers.js";
+import { control } from "../helpers/emulator.js";
 
-const options: EmulatorCliOptions = { port: "0", host: "127.0.0.1", latency: "0" };
+const options: EmulatorFlags = { port: "0", host: "127.0.0.1", latency: "0" };
 
 async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -31,10 +30,10 @@ describe("roster emulator", () => {
     const caPem = await readFile(path.join(dir, "ca.pem"), "utf8");
     expect(caPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     const em = { origin: listening!.slice("listening on ".length), caPem } as RunningEmulator;
-    expect((await raw(em, "GET", "/v1.0/users/adele@contoso.com")).json.displayName).toBe("Adele");
+    expect((await control(em, "GET", "/v1.0/users/adele@contoso.com")).displayName).toBe("Adele");
     stop.abort();
     expect(await done).toBe(0);
-    await expect(raw(em, "GET", "/v1.0/users")).rejects.toThrow();
+    await expect(control(em, "GET", "/v1.0/users")).rejects.toThrow();
   });
 
   it("serves plain HTTP with --http", async () => {
@@ -56,7 +55,7 @@ describe("roster emulator", () => {
       path.join(dir, "bad.json"),
       JSON.stringify({ users: [{ userPrincipalName: "a@x.com", jobTitel: "x" }] }),
     );
-    const cases: Partial<EmulatorCliOptions>[] = [
+    const cases: Partial<EmulatorFlags>[] = [
       { state: "bad.json" },
       { state: "missing.json" },
       { port: "http" },

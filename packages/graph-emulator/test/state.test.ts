@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import { userIdFromUpn } from "../../src/emulator/ids.js";
-import { dumpState, type RunningEmulator, type StateUser } from "../../src/emulator/index.js";
-import { loadState, loadStateFile, StateError } from "../../src/emulator/state.js";
+import { userIdFromUpn } from "../src/ids.js";
+import { dumpState, type RunningEmulator, type StateUser } from "../src/index.js";
+import { loadState, loadStateFile, StateError } from "../src/state.js";
 import { raw, start } from "./helpers.js";
 
 const expectStateError = async (state: unknown, message: string) => {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { handlePhotoRequest, MAX_PHOTO_BYTES, photoFromImage } from "../../src/emulator/photo.js";
-import type { EmulatorRequest, StoredUser } from "../../src/emulator/types.js";
+import { handlePhotoRequest, MAX_PHOTO_BYTES, photoFromImage } from "../src/photo.js";
+import type { EmulatorRequest, StoredUser } from "../src/types.js";
 import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
 const NOT_FOUND_MESSAGE =

@@ -19,7 +19,7 @@ import {
   type StateUser,
   startEmulator,
   type TenantState,
-} from "../../src/emulator/index.js";
+} from "../src/index.js";
 
 export const TOKEN = "test-token";
 

@@ -1,7 +1,7 @@
 import { BatchRequestContent, BatchResponseContent } from "@microsoft/microsoft-graph-client";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../src/index.js";
 import { expectGraphError, graphClient, makeUsers, type RawResponse, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;

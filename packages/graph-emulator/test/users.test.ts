@@ -1,6 +1,6 @@
 import { PageIterator } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../src/emulator/index.js";
+import type { RunningEmulator } from "../src/index.js";
 import { expectGraphError, graphClient, makeUsers, raw, start } from "./helpers.js";
 
 const DEFAULT_PROPS = [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator, StateUser } from "../../src/emulator/index.js";
+import type { RunningEmulator, StateUser } from "../src/index.js";
 import { expectGraphError, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;
