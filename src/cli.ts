@@ -99,4 +99,3 @@ function reportFailure(err: unknown, io: Io): number {
   );
   return 1;
 }
-
