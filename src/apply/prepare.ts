@@ -1,13 +1,14 @@
-// Decides, before anything is written, what apply will do with each planned change: write it,
-// refuse it as stale (saved plans: the tenant moved since), count it done (the tenant already
-// holds it), or refuse it because the user is protected. Then turns the rest into Graph writes.
+// Decides, before anything is written, what apply does with each change of the plan it carries
+// out, from the comparison with a fresh plan (src/plan/compare.ts): write it (as the fresh plan
+// has it), count it done, refuse the user as stale, or refuse the change as not reviewed. Protected
+// users are refused whatever the comparison says. Then turns the writes into Graph requests.
 import type { DesiredState } from "../desired/types.js";
-import type { Plan, PlannedUser } from "../plan/types.js";
+import type { Comparison } from "../plan/compare.js";
+import type { Change, PlannedUser } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant } from "../tenant/types.js";
 import type { ExecuteResult } from "./execute.js";
 import { type ChangeOutcome, outcomesFor, type UserOutcome } from "./report.js";
-import { checkUser, findActualUser } from "./stale.js";
 import { buildUserWork, type UserWork } from "./steps.js";
 
 export interface PreparedApply {
@@ -18,79 +19,100 @@ export interface PreparedApply {
   /** The outcome of each work, by work. */
   outcomeOf: Map<UserWork, UserOutcome>;
   staleUsers: { user: PlannedUser; reasons: string[] }[];
+  /** Changes the repository does not ask for: while there is one, nothing is written. */
+  refused: { user: PlannedUser; change: Change; reason: string }[];
   protectedUsers: PlannedUser[];
 }
 
 export interface PrepareOptions {
   state: DesiredState;
   serviceRoot: string;
-  /** Saved plans are checked against the re-read tenant; a fresh plan was just diffed against it. */
-  checkStale: boolean;
 }
 
-export function prepareApply(plan: Plan, actual: ActualTenant, options: PrepareOptions): PreparedApply {
+export function prepareApply(
+  comparison: Comparison,
+  actual: ActualTenant,
+  options: PrepareOptions,
+): PreparedApply {
   const protectedUpns = new Set(options.state.config.protected.map((upn) => upn.toLowerCase()));
   const prepared: PreparedApply = {
     outcomes: [],
     works: [],
     outcomeOf: new Map(),
     staleUsers: [],
+    refused: [],
     protectedUsers: [],
   };
   const { profileOfUser } = pairProfiles(options.state.profiles, actual);
-  for (const user of plan.users) {
+  for (const { saved: user, verdicts } of comparison.users) {
     const outcome = outcomesFor(user);
     prepared.outcomes.push(outcome);
     if (user.changes.length === 0) continue;
-    const found = findActualUser(actual, user);
-    const changeOutcome = (index: number) => outcome.changes[index] as ChangeOutcome;
+    const found = actual.byId.get(user.id.toLowerCase());
+    const set = (index: number, fields: Partial<ChangeOutcome>) =>
+      Object.assign(outcome.changes[index] as ChangeOutcome, fields);
 
     // The diff never plans changes for protected users; a plan that does was edited by hand.
     const upns = [user.userPrincipalName, found?.userPrincipalName ?? ""].map((u) => u.toLowerCase());
     if (upns.some((upn) => protectedUpns.has(upn))) {
       prepared.protectedUsers.push(user);
       user.changes.forEach((_, i) => {
-        Object.assign(changeOutcome(i), {
-          status: "failed",
-          reason: "refused: the user is protected in roster.yaml",
-        });
+        set(i, { status: "refused", reason: "refused: the user is protected in roster.yaml" });
       });
       continue;
     }
 
-    const checks = options.checkStale
-      ? checkUser(user, found)
-      : user.changes.map(() => ({ state: "current" as const }));
-    const stale = checks.flatMap((check) => (check.state === "stale" ? [check.reason] : []));
-    if (stale.length > 0) {
-      prepared.staleUsers.push({ user, reasons: stale });
-      checks.forEach((check, i) => {
-        Object.assign(changeOutcome(i), {
+    const reasons: string[] = [];
+    verdicts.forEach((verdict, i) => {
+      if (verdict.kind === "refused") {
+        prepared.refused.push({ user, change: user.changes[i] as Change, reason: verdict.reason });
+        set(i, { status: "refused", reason: `refused: ${verdict.reason}` });
+      } else if (verdict.kind === "stale") {
+        reasons.push(verdict.reason);
+      }
+    });
+    if (reasons.length > 0) {
+      prepared.staleUsers.push({ user, reasons });
+      verdicts.forEach((verdict, i) => {
+        if (verdict.kind === "refused") return;
+        set(i, {
           status: "stale",
           reason:
-            check.state === "stale"
-              ? check.reason
+            verdict.kind === "stale"
+              ? verdict.reason
               : "not applied: another change of this user is stale (a user's changes apply together)",
         });
       });
       continue;
     }
+    // What is written is the fresh plan's change, identical to the reviewed one by comparison.
+    const current: PlannedUser = {
+      ...user,
+      changes: user.changes.map((change, i) => {
+        const verdict = verdicts[i];
+        return verdict?.kind === "apply" ? verdict.fresh : change;
+      }),
+    };
     const toWrite: number[] = [];
-    checks.forEach((check, i) => {
-      if (check.state === "done")
-        Object.assign(changeOutcome(i), { status: "applied", reason: "already so in the tenant" });
-      else toWrite.push(i);
+    verdicts.forEach((verdict, i) => {
+      if (verdict.kind === "done") set(i, { status: "applied", reason: "already so in the tenant" });
+      else if (verdict.kind === "apply") toWrite.push(i);
     });
     if (toWrite.length === 0) continue;
-    const work = buildUserWork(user, toWrite, found, {
+    const work = buildUserWork(current, toWrite, found, {
       state: options.state,
       serviceRoot: options.serviceRoot,
       profileOfUser,
     });
-    for (const [i, reason] of work.invalid) Object.assign(changeOutcome(i), { status: "failed", reason });
+    for (const [i, reason] of work.invalid) set(i, { status: "failed", reason });
     if (work.batch.length + work.direct.length + work.chain.length === 0) continue;
     prepared.works.push(work);
     prepared.outcomeOf.set(work, outcome);
+  }
+  // A plan with a refused change is not the plan that was reviewed: none of it is written.
+  if (prepared.refused.length > 0) {
+    for (const work of prepared.works) prepared.outcomeOf.delete(work);
+    prepared.works = [];
   }
   return prepared;
 }

@@ -10,9 +10,11 @@ import { VERSION } from "../version.js";
 
 export const APPLY_REPORT_FORMAT_VERSION = 1;
 
-/** `applied` written (or already so); `failed` Graph refused or never answered; `stale` refused
- * because the tenant moved since the plan; `skipped` not written on purpose (plan skip, protected). */
-export type ChangeStatus = "applied" | "failed" | "stale" | "skipped";
+/** `applied` written (or already so); `failed` Graph refused or never answered; `stale` not written
+ * because the tenant moved since the plan; `refused` not written because the repository does not ask
+ * for it (not the reviewed change) or the user is protected; `skipped` not written on purpose
+ * (a skip of the plan, or apply refused as a whole). */
+export type ChangeStatus = "applied" | "failed" | "stale" | "refused" | "skipped";
 
 /** Graph's answer to a failed write: enough to find it in Microsoft's logs. */
 export interface WriteFailure {
@@ -52,14 +54,16 @@ export interface ApplySummary {
   usersApplied: number;
   usersFailed: number;
   usersStale: number;
+  usersRefused: number;
   changes: number;
   applied: number;
   failed: number;
   stale: number;
+  refused: number;
   skipped: number;
 }
 
-/** `refused`: nothing was written (guard, confirmation, stale or invalid plan). */
+/** `refused`: nothing was written (a guard, no approval, an unusable or edited plan). */
 export type ApplyOutcome = "applied" | "noChanges" | "partial" | "failed" | "refused";
 
 export interface ApplyReport {
@@ -152,20 +156,24 @@ export function summarize(users: readonly UserOutcome[]): ApplySummary {
   const has = (u: UserOutcome, status: ChangeStatus) => u.changes.some((c) => c.status === status);
   return {
     usersPlanned: users.filter((u) => u.changes.some((c) => c.action !== null)).length,
-    usersApplied: users.filter((u) => has(u, "applied") && !has(u, "failed") && !has(u, "stale")).length,
+    usersApplied: users.filter(
+      (u) => has(u, "applied") && !has(u, "failed") && !has(u, "stale") && !has(u, "refused"),
+    ).length,
     usersFailed: users.filter((u) => has(u, "failed")).length,
     usersStale: users.filter((u) => has(u, "stale")).length,
+    usersRefused: users.filter((u) => has(u, "refused")).length,
     changes: all.filter((c) => c.action !== null).length,
     applied: count("applied"),
     failed: count("failed"),
     stale: count("stale"),
+    refused: count("refused"),
     skipped: count("skipped"),
   };
 }
 
 export function outcomeOf(summary: ApplySummary): ApplyOutcome {
   if (summary.changes === 0) return "noChanges";
-  if (summary.failed === 0 && summary.stale === 0) return "applied";
+  if (summary.failed === 0 && summary.stale === 0 && summary.refused === 0) return "applied";
   return summary.applied > 0 ? "partial" : "failed";
 }
 
@@ -179,14 +187,16 @@ export interface ReportInput {
   requests: RequestCounts;
   started: Date;
   finished: Date;
-  /** Each planned user's changes and what became of them; empty when apply stopped before deciding. */
-  outcomes: UserOutcome[];
+  /** Each planned user's changes and what became of them; absent when apply stopped before deciding. */
+  outcomes?: UserOutcome[];
   /** Why nothing was written, when apply refused. */
   refusal?: string;
 }
 
 export async function buildApplyReport(input: ReportInput): Promise<ApplyReport> {
-  const { plan, refusal, outcomes: users } = input;
+  const { plan, refusal } = input;
+  // Refused before anything was decided: every planned change is listed, not attempted.
+  const users = input.outcomes ?? plan.users.map(outcomesFor);
   if (refusal) {
     // Nothing was written: every change still waiting says why.
     for (const change of users.flatMap((u) => u.changes)) {

@@ -1,16 +1,18 @@
 // `roster apply` as a flow, without the terminal: carry out a reviewed plan (or plan and apply
-// fresh), refusing what no longer holds, and return the report. Steps:
-//   1. a saved plan must hold no errors, name this tenant and endpoint, and come from the
-//      repository as it is now;
-//   2. the tenant is (re-)read; for a saved plan, users whose planned `before` no longer holds are
-//      refused as stale, all of their changes, and the others go ahead;
-//   3. guards: protected users, `limits.maxUsersChanged`, approval (the caller's UI);
-//   4. the writes (execute.ts), then the report.
+// fresh) and return the report. Apply never trusts a plan file (design.md, "The plan is data"):
+//   1. a saved plan must hold no errors and name this tenant; the mass-change guard is decided
+//      from it before anything is read;
+//   2. the repository and the plan's users are read again and diffed afresh; comparePlans decides
+//      per change: the very same change in the fresh plan is written, one the tenant already shows
+//      is done, one whose `before` no longer holds makes its user stale (none of that user's changes
+//      are written), and one the repository does not ask for is refused, which stops the whole
+//      apply: it is not the plan that was reviewed;
+//   3. approval (the caller's UI), the writes (execute.ts), the report.
 // What a person sees (the plan, refusals, the approval prompt, progress) is the caller's `ApplyUi`,
 // so this module decides and the command presents.
-import { desiredStateDigest } from "../desired/digest.js";
+import { type Comparison, comparePlans } from "../plan/compare.js";
 import type { Plan } from "../plan/types.js";
-import { makePlanWithTenant, readActualTenant } from "../session/make-plan.js";
+import { makePlanWithTenant } from "../session/make-plan.js";
 import type { Session } from "../session/session.js";
 import type { ActualTenant } from "../tenant/types.js";
 import { plural } from "../util/text.js";
@@ -24,8 +26,8 @@ export interface ApplyUi {
   planMade(plan: Plan): void;
   /** Progress lines while the tenant is read. */
   log(message: string): void;
-  /** Users refused before any write (stale, protected), once the tenant has been re-read. */
-  refused(prepared: PreparedApply): void;
+  /** What will not be written and why, once the plan has been checked against a fresh one. */
+  refused(prepared: PreparedApply, comparison: Comparison): void;
   /** Approval for the writes: undefined when approved, otherwise why not. */
   approve(prepared: PreparedApply, users: number): Promise<string | undefined>;
   progress(users: number): Progress;
@@ -45,9 +47,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
   const { session, saved, ui } = request;
   const now = request.now ?? (() => new Date());
   const started = now();
-  let plan: Plan;
-  let actual: ActualTenant;
-  const report = async (prepared: PreparedApply | undefined, refusal?: string) =>
+  const report = (plan: Plan, prepared: PreparedApply | undefined, refusal?: string) =>
     buildApplyReport({
       plan,
       planFile: saved?.file ?? null,
@@ -56,44 +56,61 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
       requests: session.requests,
       started,
       finished: now(),
-      outcomes: prepared?.outcomes ?? [],
+      ...(prepared ? { outcomes: prepared.outcomes } : {}),
       refusal,
     });
 
+  let plan: Plan;
+  let comparison: Comparison;
+  let actual: ActualTenant;
   if (saved) {
     plan = saved.plan;
-    const refusal = await savedPlanRefusal(plan, session);
-    if (refusal) return report(undefined, refusal);
-    ui.log("re-reading the tenant to check the plan still holds");
-    actual = await readActualTenant(session.state, session.graph, ui.log);
+    const refusal = savedPlanRefusal(plan, session) ?? massChangeRefusal(plan, session, request);
+    if (refusal) return report(plan, undefined, refusal);
+    ui.log("re-reading the plan's users and diffing afresh: only the reviewed changes are applied");
+    const onlyUserIds = new Set(
+      plan.users.filter((u) => u.changes.length > 0).map((u) => u.id.toLowerCase()),
+    );
+    const fresh = await makePlanWithTenant(session.state, session.graph, {
+      graphUrl: session.graphUrl,
+      onlyUserIds,
+      progress: ui.log,
+    });
+    actual = fresh.actual;
+    comparison = comparePlans(plan, fresh.plan, actual);
   } else {
-    ({ plan, actual } = await makePlanWithTenant(session.state, session.graph, {
+    const fresh = await makePlanWithTenant(session.state, session.graph, {
       graphUrl: session.graphUrl,
       progress: ui.log,
-    }));
+    });
+    ({ plan, actual } = fresh);
     ui.planMade(plan);
     if (plan.errors.length > 0)
-      return report(undefined, `the plan holds ${plural(plan.errors.length, "error")}`);
+      return report(plan, undefined, `the plan holds ${plural(plan.errors.length, "error")}`);
+    const refusal = massChangeRefusal(plan, session, request);
+    if (refusal) return report(plan, undefined, refusal);
+    // Planned just now: the plan is its own fresh plan, every change is carried out as it stands.
+    comparison = comparePlans(plan, plan, actual);
   }
 
-  const prepared = prepareApply(plan, actual, {
+  const prepared = prepareApply(comparison, actual, {
     state: session.state,
     serviceRoot: session.graph.serviceRoot,
-    checkStale: saved !== undefined,
   });
-  ui.refused(prepared);
-  const writing = usersToWrite(prepared);
-  if (writing === 0) return report(prepared);
-
-  const limit = session.state.config.limits.maxUsersChanged;
-  if (writing > limit && !request.allowMassChange) {
+  ui.refused(prepared, comparison);
+  if (comparison.blocked) return report(plan, prepared, comparison.blocked);
+  if (prepared.refused.length > 0) {
     return report(
+      plan,
       prepared,
-      `${plural(writing, "user")} would change, more than limits.maxUsersChanged (${limit}); pass --allow-mass-change if that is intended`,
+      `${plural(prepared.refused.length, "change")} of the plan ${prepared.refused.length === 1 ? "is" : "are"} not what the repository asks for (the plan file or the repository was edited since the review); nothing was applied, make a new plan`,
     );
   }
+  const writing = usersToWrite(prepared);
+  if (writing === 0) return report(plan, prepared);
+
   const notApproved = await ui.approve(prepared, writing);
-  if (notApproved) return report(prepared, notApproved);
+  if (notApproved) return report(plan, prepared, notApproved);
 
   const progress = ui.progress(writing);
   try {
@@ -105,11 +122,11 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
   } finally {
     progress.finish();
   }
-  return report(prepared);
+  return report(plan, prepared);
 }
 
 /** Why a saved plan must not be applied at all, or undefined. */
-async function savedPlanRefusal(plan: Plan, session: Session): Promise<string | undefined> {
+function savedPlanRefusal(plan: Plan, session: Session): string | undefined {
   if (plan.errors.length > 0) {
     return `the plan holds ${plural(plan.errors.length, "error")}; fix them and plan again`;
   }
@@ -117,9 +134,13 @@ async function savedPlanRefusal(plan: Plan, session: Session): Promise<string | 
   if (plan.graphUrl !== session.graphUrl || plan.tenant !== tenant) {
     return `the plan was made for ${plan.tenant} at ${plan.graphUrl}, not ${tenant} at ${session.graphUrl}`;
   }
-  const digest = await desiredStateDigest(session.state);
-  if (digest !== plan.desiredDigest) {
-    return `the repository changed since the plan was made (desired state ${digest.slice(0, 19)}…, plan ${plan.desiredDigest.slice(0, 19)}…); make a new plan`;
-  }
   return undefined;
+}
+
+/** The mass-change guard, decided from the plan alone, before anything is read. */
+function massChangeRefusal(plan: Plan, session: Session, request: ApplyRequest): string | undefined {
+  const users = plan.users.filter((user) => user.changes.length > 0).length;
+  const limit = session.state.config.limits.maxUsersChanged;
+  if (users <= limit || request.allowMassChange) return undefined;
+  return `${plural(users, "user")} would change, more than limits.maxUsersChanged (${limit}); pass --allow-mass-change if that is intended`;
 }

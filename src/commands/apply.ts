@@ -52,8 +52,9 @@ function terminalUi(flags: ApplyFlags, io: Io): ApplyUi {
   return {
     planMade: (plan) => io.stdout(render(plan, "text", { color: io.isTty })),
     log: (message) => io.stderr(`${message}\n`),
-    refused: (prepared) => {
-      for (const line of refusalLines(prepared.staleUsers, prepared.protectedUsers)) io.stdout(`${line}\n`);
+    refused: (prepared, comparison) => {
+      const lines = refusalLines({ ...prepared, unreviewed: comparison.unreviewed });
+      for (const line of lines) io.stdout(`${line}\n`);
     },
     approve: async (prepared, users) => {
       const sensitive = sensitiveList(prepared.works.map((work) => work.user));

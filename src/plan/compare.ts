@@ -77,9 +77,7 @@ function judge(saved: Change, fresh: PlannedUser | undefined, actual: ActualUser
         reason: `the repository now asks for ${describeAfter(now)}, not the reviewed value`,
       };
     }
-    if (!sameBefore(saved, now)) {
-      return { kind: "stale", reason: `${saved.path} was changed in the tenant since the plan` };
-    }
+    if (!sameBefore(saved, now)) return { kind: "stale", reason: movedReason(saved, now) };
     if (now.sensitive && !saved.sensitive) {
       return {
         kind: "stale",
@@ -156,6 +154,26 @@ function tenantHolds(change: Change, user: ActualUser): boolean {
       if (after === null || now === null) return after === now;
       return canonicalAuthValue(kind, after) === canonicalAuthValue(kind, now);
     }
+  }
+}
+
+/** What moved in the tenant, as far as it may be shown (authentication values never are). */
+function movedReason(saved: Change, fresh: Change): string {
+  const expected = (value: unknown) => (value === null ? "none" : JSON.stringify(value));
+  switch (saved.kind) {
+    case "attribute":
+      return `${saved.path} is now ${expected(fresh.before)}, the plan expected ${expected(saved.before)}`;
+    case "manager": {
+      const upn = (value: unknown) =>
+        (value as { userPrincipalName?: string } | null)?.userPrincipalName ?? "none";
+      return `the manager is now ${upn(fresh.before)}, the plan expected ${upn(saved.before)}`;
+    }
+    case "photo":
+      return fresh.before === null
+        ? "the photo was removed since the plan"
+        : "the photo was replaced since the plan";
+    case "authMethod":
+      return `${saved.path} was changed in the tenant since the plan`;
   }
 }
 

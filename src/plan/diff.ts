@@ -12,7 +12,10 @@ import type { PlanMessage, PlannedUser } from "./types.js";
 import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
 
 export interface DiffInput {
+  /** The profiles to diff. */
   profiles: readonly DesiredProfile[];
+  /** Every profile of the repository, when `profiles` is a part of it: managers resolve through them. */
+  allProfiles?: readonly DesiredProfile[];
   config: RosterConfig;
   /** Perceptual hash of each desired photo file, by repository path. */
   photoHashes: ReadonlyMap<string, string>;
@@ -43,7 +46,8 @@ export function diff(input: DiffInput): DiffResult {
   // A manager is named by the UPN its own profile gives, which may be a rename not applied yet:
   // resolve through the profiles first, then through the tenant.
   const userOfProfileUpn = new Map<string, ActualUser>();
-  for (const { profile, user } of [...pairing.pairs, ...pairing.duplicates])
+  const everyone = input.allProfiles ? pairProfiles(input.allProfiles, input.actual) : pairing;
+  for (const { profile, user } of [...everyone.pairs, ...everyone.duplicates])
     userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
   const resolveManager = (upn: string) =>
     userOfProfileUpn.get(upn.toLowerCase()) ?? input.actual.byUpn.get(upn.toLowerCase());

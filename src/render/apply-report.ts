@@ -2,7 +2,7 @@
 // for the GitHub job summary (both read only the report, so they state the same thing), and the
 // lines shown before anything is written (refused users, sensitive changes to approve).
 import type { ApplyReport, ChangeOutcome, ChangeStatus, UserOutcome, WriteFailure } from "../apply/report.js";
-import type { PlannedUser } from "../plan/types.js";
+import type { Change, PlannedUser } from "../plan/types.js";
 import { plural } from "../util/text.js";
 import { clip, code, text } from "./md.js";
 import { sensitiveReason } from "./summary.js";
@@ -16,22 +16,36 @@ const LABEL: Record<ChangeStatus, string> = {
   applied: "applied",
   failed: "FAILED",
   stale: "STALE",
+  refused: "REFUSED",
   skipped: "skipped",
 };
 
-/** `Stale: …` and `Refused: …` lines for users apply will not write. */
-export function refusalLines(
-  stale: readonly { user: PlannedUser; reasons: string[] }[],
-  protectedUsers: readonly PlannedUser[],
-): string[] {
+export interface RefusalsView {
+  staleUsers: readonly { user: PlannedUser; reasons: string[] }[];
+  refused: readonly { user: PlannedUser; change: Change; reason: string }[];
+  protectedUsers: readonly PlannedUser[];
+  /** Changes a fresh plan holds that the reviewed plan does not. */
+  unreviewed: readonly { user: PlannedUser; change: Change }[];
+}
+
+/** What apply will not write, and why, before anything is written. */
+export function refusalLines(view: RefusalsView): string[] {
   return [
-    ...stale.map(({ user, reasons }) =>
+    ...view.refused.map(({ user, change, reason }) =>
+      escapeInvisible(`Refused: ${user.userPrincipalName} ${change.path}: ${reason}`),
+    ),
+    ...view.protectedUsers.map((user) =>
+      escapeInvisible(`Refused: ${user.userPrincipalName} is protected in roster.yaml`),
+    ),
+    ...view.staleUsers.map(({ user, reasons }) =>
       escapeInvisible(
         `Stale: ${user.userPrincipalName}: ${reasons.join("; ")}; none of its changes will be applied`,
       ),
     ),
-    ...protectedUsers.map((user) =>
-      escapeInvisible(`Refused: ${user.userPrincipalName} is protected in roster.yaml`),
+    ...view.unreviewed.map(({ user, change }) =>
+      escapeInvisible(
+        `Not in the reviewed plan: ${user.userPrincipalName} ${change.path} (not applied; make a new plan to review it)`,
+      ),
     ),
   ];
 }
@@ -59,7 +73,7 @@ export function renderReportText(report: ApplyReport): string {
   lines.push(headline(report));
   const s = report.summary;
   lines.push(
-    `Changes: ${s.applied} applied, ${s.failed} failed, ${s.stale} stale, ${s.skipped} skipped; ` +
+    `Changes: ${s.applied} applied, ${s.failed} failed, ${s.stale} stale, ${s.refused} refused, ${s.skipped} skipped; ` +
       `${plural(report.requests.total, "Graph request")} (${report.requests.retries} retries) in ${seconds(report.durationMs)}.`,
   );
   return `${lines.join("\n")}\n`;
@@ -93,7 +107,7 @@ function headline(report: ApplyReport): string {
       return (
         `Apply ${report.outcome === "partial" ? "partly failed" : "failed"}: ${s.applied} applied, ` +
         `${plural(s.failed, "failure")} (${plural(s.usersFailed, "user")}), ` +
-        `${s.stale} refused as stale (${plural(s.usersStale, "user")}).`
+        `${s.stale} refused as stale (${plural(s.usersStale, "user")}), ${s.refused} refused as not reviewed or protected.`
       );
   }
 }
@@ -123,17 +137,20 @@ export function renderReportMarkdown(report: ApplyReport): string {
       `| Applied | ${s.applied} |`,
       `| Failed | ${s.failed} |`,
       `| Refused as stale | ${s.stale} |`,
+      `| Refused (not reviewed, protected) | ${s.refused} |`,
       `| Skipped | ${s.skipped} |`,
       `| Users written | ${s.usersApplied} of ${s.usersPlanned} |`,
     ].join("\n"),
   ];
   const problems = report.users.flatMap((user) =>
-    user.changes.filter((c) => c.status === "failed" || c.status === "stale").map((c) => problemRow(user, c)),
+    user.changes
+      .filter((c) => c.status === "failed" || c.status === "stale" || c.status === "refused")
+      .map((c) => problemRow(user, c)),
   );
   if (problems.length > 0) {
     blocks.push(
       [
-        `#### Failed or stale (${problems.length})`,
+        `#### Failed, stale or refused (${problems.length})`,
         "",
         "| user | path | status | Graph error | request-id |",
         "| --- | --- | --- | --- | --- |",

@@ -39,6 +39,11 @@ export interface PhotoHashCache {
 }
 
 export interface ReadOptions {
+  /**
+   * Whose per-user details (manager, photo, authentication methods) to read; default everyone a
+   * profile manages. Apply re-checks only the users of the plan it carries out.
+   */
+  detailsFor?: (user: ActualUser) => boolean;
   hashImage: (jpeg: Buffer) => Promise<string>;
   photoCache: PhotoHashCache;
   /** Progress lines for large tenants (stderr). */
@@ -75,7 +80,8 @@ export async function readTenant(
   const listing = await listUsers(graph, uniqueSelect, desired.config.scope.filter, managersWanted, options);
   const users = listing.users.map((u) => toActualUser(u, listing.managersExpanded));
   const tenant = tenantOf(users, users.length);
-  const { pairs } = pairProfiles(profiles, tenant);
+  const wanted = options.detailsFor ?? (() => true);
+  const pairs = pairProfiles(profiles, tenant).pairs.filter((pair) => wanted(pair.user));
   const usersWhere = (needs: (profile: DesiredProfile) => boolean) =>
     pairs.filter((pair) => needs(pair.profile)).map((pair) => pair.user);
 

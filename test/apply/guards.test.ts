@@ -2,8 +2,12 @@
 // within the mass-change limit; protected users are never written.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { userIdFromUpn } from "@roster/graph-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../src/plan/types.js";
 import { control, copyRepo, type Demo, requestLog, startDemo, userOf, users, writes } from "./helpers.js";
+
+type PlanFile = Plan;
 
 const smallLimit = (yaml: string) => yaml.replace(/maxUsersChanged: \d+/, "maxUsersChanged: 5");
 
@@ -64,17 +68,65 @@ describe("refusals write nothing", () => {
     expect(result.err).toContain("not confirmed");
   });
 
-  it("refuses a plan made from another state of the repository", async () => {
+  it("refuses, whole, a plan one of whose changes the repository no longer asks for", async () => {
     const profile = join(demo.dir, "profiles", "sales", "adele.vance.yaml");
     const original = await readFile(profile, "utf8");
     await writeFile(profile, original.replace("Account Executive", "Account Director"));
     try {
       const result = await demo.roster(["apply", "plan.json", "--auto-approve", "--allow-mass-change"]);
       expect(result.code).toBe(1);
-      expect(result.err).toContain("the repository changed since the plan was made");
+      expect(result.out).toMatch(
+        /^Refused: AdeleV@contoso\.com jobTitle: the repository now asks for "Account Director", not the reviewed value$/m,
+      );
+      expect(result.out).toMatch(/^REFUSED AdeleV@contoso\.com jobTitle: "Account Executive" \(refused: /m);
+      // Every other change is left too: the plan is not the one that was reviewed.
+      expect(result.out).toMatch(
+        /^skipped CameronW@contoso\.com manager: .*apply refused: 1 change of the plan is not what the repository asks for/m,
+      );
+      expect(result.err).toContain(
+        "error: apply refused: 1 change of the plan is not what the repository asks for",
+      );
     } finally {
       await writeFile(profile, original);
     }
+  });
+
+  it("refuses a plan whose `after` was edited after review, naming the change, and writes nothing", async () => {
+    const edited = structuredClone(plan) as unknown as PlanFile;
+    const adele = edited.users.find((u) => u.userPrincipalName === "AdeleV@contoso.com");
+    const title = adele?.changes.find((c) => c.path === "jobTitle");
+    if (!title) throw new Error("the demo plan changes Adele's jobTitle");
+    title.after = "Hacked Title";
+    await writeFile(join(demo.work, "edited.json"), JSON.stringify(edited));
+    const result = await demo.roster(["apply", "edited.json", "--auto-approve", "--allow-mass-change"]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^Refused: AdeleV@contoso\.com jobTitle: the repository now asks for "Account Executive", not the reviewed value$/m,
+    );
+    expect(result.err).toContain("apply refused: 1 change of the plan is not what the repository asks for");
+  });
+
+  it("refuses a change copied onto a user no profile manages, and writes nothing", async () => {
+    const injected = structuredClone(plan) as unknown as PlanFile;
+    const template = injected.users.find((u) => u.userPrincipalName === "AdeleV@contoso.com");
+    const title = template?.changes.find((c) => c.path === "jobTitle");
+    if (!template || !title) throw new Error("the demo plan changes Adele's jobTitle");
+    // An unmanaged account of the demo tenant (it has no profile in profiles/).
+    injected.users.push({
+      ...template,
+      userPrincipalName: "svc-scanner@contoso.com",
+      id: userIdFromUpn("svc-scanner@contoso.com"),
+      file: "profiles/svc-scanner.yaml",
+      changes: [{ ...title, before: null, after: "Hacked Title", action: "add" }],
+      skipped: [],
+    });
+    await writeFile(join(demo.work, "injected.json"), JSON.stringify(injected));
+    const result = await demo.roster(["apply", "injected.json", "--auto-approve", "--allow-mass-change"]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(
+      /^Refused: svc-scanner@contoso\.com jobTitle: no profile in the repository asks for this change to this user$/m,
+    );
+    expect(result.err).toContain("apply refused: 1 change of the plan is not what the repository asks for");
   });
 
   it("refuses a plan made for another tenant or Graph endpoint", async () => {

@@ -38,7 +38,9 @@ afterAll(async () => {
 describe("roster apply of a stale plan", () => {
   it("exits 1 and names the stale users", () => {
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/^Stale: AdeleV@contoso\.com: jobTitle is now "Regional Sales Lead"/m);
+    expect(result.out).toMatch(
+      /^Stale: AdeleV@contoso\.com: jobTitle is now "Regional Sales Lead", the plan expected "Sales Associate"/m,
+    );
     expect(result.out).toMatch(/^Stale: JohannaL@contoso\.com: authentication\.alternateMobile/m);
     expect(result.out).toMatch(/^STALE AdeleV@contoso\.com authentication\.email/m);
   });
