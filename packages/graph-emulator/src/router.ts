@@ -8,6 +8,7 @@ import { handleDelta } from "./delta.js";
 import { badRequest, methodNotAllowed, segmentNotFound } from "./errors.js";
 import { handleManagerRequest } from "./manager.js";
 import { hasEventualConsistency } from "./odata.js";
+import { handleOrganizationRequest } from "./organization.js";
 import { handlePhotoRequest } from "./photo.js";
 import { handleRolesRequest } from "./roles.js";
 import type { EmulatorRequest, EmulatorResponse } from "./types.js";
@@ -26,6 +27,8 @@ export async function route(ctx: EmulatorContext, req: EmulatorRequest): Promise
       return handleBatch(ctx, req, route);
     case "directoryRoles":
       return handleRolesRequest(store, req, rest);
+    case "organization":
+      return handleOrganizationRequest(store, req, rest);
     case "me":
       throw badRequest("/me request is only valid with delegated authentication flow.", "BadRequest");
     case "users":
