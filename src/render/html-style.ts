@@ -30,7 +30,8 @@ header { padding-bottom: 14px; border-bottom: 2px solid var(--fg); }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; }
 .legend { margin: 6px 0 0; font-size: 0.9em; color: var(--muted); }
-.stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; margin: 0; }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 8px; margin: 0; }
+.breakdown { margin: 10px 0 0; font-size: 0.9em; color: var(--muted); }
 .stats div { border: 1px solid var(--border); border-radius: 8px; padding: 8px 12px; background: var(--subtle); }
 .stats div.attention { border-color: var(--warn-border); background: var(--warn-bg); }
 .stats dt { font-size: 0.82em; color: var(--muted); }

@@ -140,24 +140,26 @@ function header(plan: Plan, heading: string): string {
 
 function summary(plan: Plan): string {
   const s = plan.summary;
-  const stats: [string, number][] = [
-    ["changes", totalChanges(s)],
-    ["users with changes", s.usersWithChanges],
-    ["sensitive", s.sensitiveChanges],
-    ["attribute", s.changes.attribute],
-    ["manager", s.changes.manager],
-    ["photo", s.changes.photo],
-    ["authentication method", s.changes.authMethod],
-    ["skipped", s.skipped],
-    ["managed users", s.managedUsers],
-    ["unmanaged users (never changed)", s.unmanagedUsers],
-    ["errors", s.errors],
-    ["warnings", s.warnings],
+  const stats: [string, number, boolean][] = [
+    ["changes", totalChanges(s), false],
+    ["users with changes", s.usersWithChanges, false],
+    ["sensitive", s.sensitiveChanges, s.sensitiveChanges > 0],
+    ["skipped", s.skipped, false],
+    ["errors", s.errors, s.errors > 0],
+    ["warnings", s.warnings, s.warnings > 0],
   ];
+  const kinds = [
+    plural(s.changes.attribute, "attribute change"),
+    plural(s.changes.manager, "manager change"),
+    plural(s.changes.photo, "photo change"),
+    plural(s.changes.authMethod, "authentication method change"),
+  ].join(" · ");
+  const users = `${plural(s.managedUsers, "managed user")} · ${s.unmanagedUsers} unmanaged (never changed)`;
   return [
     '<section aria-labelledby="summary">',
     '<h2 id="summary">Summary</h2>',
-    `<dl class="stats">${stats.map(([label, n]) => `<div${n > 0 && (label === "sensitive" || label === "errors") ? ' class="attention"' : ""}><dt>${label}</dt><dd>${n}</dd></div>`).join("")}</dl>`,
+    `<dl class="stats">${stats.map(([label, n, attention]) => `<div${attention ? ' class="attention"' : ""}><dt>${label}</dt><dd>${n}</dd></div>`).join("")}</dl>`,
+    `<p class="breakdown">${kinds}<br>${users}</p>`,
     "</section>",
   ].join("\n");
 }

@@ -52,6 +52,15 @@ describe("renderHtml", () => {
     expect(page).not.toMatch(/url\(/);
   });
 
+  it("states the plan's own numbers in the summary", () => {
+    expect(page).toContain(
+      '<div><dt>changes</dt><dd>12</dd></div><div><dt>users with changes</dt><dd>3</dd></div><div class="attention"><dt>sensitive</dt><dd>5</dd></div>',
+    );
+    expect(page).toContain(
+      '<p class="breakdown">5 attribute changes · 2 manager changes · 2 photo changes · 3 authentication method changes<br>20 managed users · 3 unmanaged (never changed)</p>',
+    );
+  });
+
   it("has real headings: the outcome, the summary, the changes and one per user", () => {
     expect(tags(page, "h1")).toHaveLength(1);
     expect(page).toContain("<h1>roster plan: 2 errors, 12 changes to 3 users</h1>");
