@@ -103,5 +103,12 @@ footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--border
   h2, h3 { break-after: avoid; }
   .callout, .stats div, .changes tr.sensitive td, .frame .empty { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   .table-wrap, figure.org { overflow: visible; }
+  /* Paper cannot scroll: the table takes the page's width and long values wrap anywhere. */
+  table.changes { table-layout: fixed; }
+  .changes th:nth-child(1) { width: 17%; }
+  .changes th:nth-child(2) { width: 19%; }
+  .changes th:nth-child(5) { width: 22%; }
+  .changes td, .changes code { overflow-wrap: anywhere; }
+  .action { white-space: normal; }
 }
 `;
