@@ -42,9 +42,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   connectionOptions(program.command("plan"))
     .description("read the tenant, diff it against the repository, print the plan")
-    .option("--out <file>", "also write the plan as JSON (for `roster apply <file>`)")
+    .option(
+      "--out <file>",
+      "also write the plan as JSON (for `roster apply <file>`); with --format html, the page",
+    )
+    .option("--html <file>", "also write the plan as a self-contained HTML page (photos, org charts)")
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+      new Option("--format <format>", "output format")
+        .choices(["text", "markdown", "json", "html"])
+        .default("text"),
     )
     .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
     .action(async (options: PlanFlags) => {
