@@ -7,6 +7,7 @@ import type { HistoryFlags } from "./commands/history.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
+import { VERSION } from "./version.js";
 
 /** Parses argv (`node roster …`) and runs the command; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -14,9 +15,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const program = new Command()
     .name("roster")
     .description("Entra ID user profiles, photos and authentication contact methods as code")
+    .version(VERSION, "-V, --version", "print roster's version (for bug reports)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
+
+  program
+    .command("version")
+    .description("print roster's version (for bug reports)")
+    .action(() => io.stdout(`${VERSION}\n`));
 
   program
     .command("validate")

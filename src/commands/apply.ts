@@ -17,6 +17,7 @@ import {
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
 import { openSession, type SessionFlags } from "../session/session.js";
+import { assertWritableFile } from "../util/output-file.js";
 import { plural } from "../util/text.js";
 
 export interface ApplyFlags extends SessionFlags {
@@ -27,6 +28,7 @@ export interface ApplyFlags extends SessionFlags {
 }
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<number> {
+  if (flags.report) await assertWritableFile(io.cwd, flags.report, "--report");
   const saved =
     planFile === undefined
       ? undefined
@@ -39,11 +41,17 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       allowMassChange: Boolean(flags.allowMassChange),
       ui: terminalUi(flags, io),
     });
-    if (flags.report) await writeFile(resolve(io.cwd, flags.report), `${JSON.stringify(report, null, 2)}\n`);
-    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-    if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
+    // What was done is printed first: nothing after this may hide it or turn it into a crash.
     io.stdout(`\n${renderReportText(report)}`);
     if (report.refusal) io.stderr(`error: apply refused: ${report.refusal}\n`);
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    await writeAfterApply(io, `--report ${flags.report}`, async () => {
+      if (flags.report)
+        await writeFile(resolve(io.cwd, flags.report), `${JSON.stringify(report, null, 2)}\n`);
+    });
+    await writeAfterApply(io, `$GITHUB_STEP_SUMMARY ${stepSummary}`, async () => {
+      if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
+    });
     if (flags.gitNote) {
       // After the report is out: a failure to record the apply must not hide what was applied.
       const note = await recordApplyNote(session.state.root, report, io.env);
@@ -57,9 +65,21 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   }
 }
 
+/** Writes an output of a finished apply; a failure is one line on stderr, never the exit code. */
+async function writeAfterApply(io: Io, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr(
+      `error: could not write ${what} (${code ?? String(error)}); the apply itself is reported above\n`,
+    );
+  }
+}
+
 function terminalUi(flags: ApplyFlags, io: Io): ApplyUi {
   return {
-    planMade: (plan) => io.stdout(render(plan, "text", { color: io.isTty })),
+    planMade: (plan) => io.stdout(render(plan, "text", { color: io.color })),
     log: (message) => io.stderr(`${message}\n`),
     refused: (prepared, comparison) => {
       const lines = refusalLines({ ...prepared, unreviewed: comparison.unreviewed });

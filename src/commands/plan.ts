@@ -9,6 +9,7 @@ import { render, renderHtml } from "../render/index.js";
 import { makePlan } from "../session/make-plan.js";
 import { gatherPictures } from "../session/plan-pictures.js";
 import { openSession, type Session, type SessionFlags } from "../session/session.js";
+import { assertWritableFile } from "../util/output-file.js";
 
 export interface PlanFlags extends SessionFlags {
   /** The JSON plan (for `roster apply`); with `--format html`, the HTML page instead. */
@@ -22,6 +23,8 @@ export interface PlanFlags extends SessionFlags {
 /** Exit codes as Terraform's: 0 no changes, 1 error (also a plan holding errors), 2 changes. */
 export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
   checkOutputFlags(flags);
+  if (flags.out) await assertWritableFile(io.cwd, flags.out, "--out");
+  if (flags.html) await assertWritableFile(io.cwd, flags.html, "--html");
   const session = await openSession(flags, io);
   try {
     const started = Date.now();
@@ -62,7 +65,7 @@ async function writeOutputs(plan: Plan, flags: PlanFlags, session: Session, io: 
   const write = (file: string, text: string) => writeFile(resolve(io.cwd, file), text);
   if (flags.format !== "html") {
     if (flags.out) await write(flags.out, serializePlan(plan));
-    io.stdout(render(plan, flags.format, { color: io.isTty && flags.format === "text" }));
+    io.stdout(render(plan, flags.format, { color: io.color && flags.format === "text" }));
   }
   const htmlFile = flags.format === "html" ? flags.out : flags.html;
   if (flags.format !== "html" && htmlFile === undefined) return;

@@ -7,6 +7,7 @@ import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra/roles.js
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";
+import { compareNatural } from "../util/text.js";
 import { diffAuthentication } from "./diff-auth.js";
 import type { PlanMessage, PlannedUser } from "./types.js";
 import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
@@ -113,7 +114,7 @@ export function diff(input: DiffInput): DiffResult {
       });
     }
   }
-  users.sort((a, b) => compareText(a.userPrincipalName.toLowerCase(), b.userPrincipalName.toLowerCase()));
+  users.sort((a, b) => compareNatural(a.userPrincipalName, b.userPrincipalName));
   return {
     users,
     errors,
@@ -218,8 +219,4 @@ function diffPhoto(d: UserDiff, photoHashes: ReadonlyMap<string, string>): void 
     source: desired.source,
     ownerKey: "photo",
   });
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
