@@ -141,6 +141,26 @@ describe("refusals write nothing", () => {
     );
   });
 
+  it("writes nothing to another tenant answering at the same URL", async () => {
+    const state = (await control(demo.em, "GET", "/_emulator/state")) as { tenant: unknown };
+    await control(demo.em, "PUT", "/_emulator/state", {
+      ...state,
+      tenant: {
+        id: "0a0b0c0d-0000-4000-8000-00000000f00d",
+        domains: ["fabrikam.com", "fabrikam.onmicrosoft.com"],
+      },
+    });
+    try {
+      const result = await demo.roster(["apply", "plan.json", "--auto-approve", "--allow-mass-change"]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(
+        "error: signed in to tenant fabrikam.com (0a0b0c0d-0000-4000-8000-00000000f00d), but roster.yaml names contoso.onmicrosoft.com",
+      );
+    } finally {
+      await control(demo.em, "PUT", "/_emulator/state", state);
+    }
+  });
+
   it("refuses a plan made for another tenant or Graph endpoint", async () => {
     await writeFile(
       join(demo.work, "other.json"),
