@@ -378,6 +378,19 @@ describe("transport", () => {
     expect(server.maxConcurrent).toBe(3);
   });
 
+  it("reuses kept-alive connections: 30 requests one after another, then 30 at once, over 3 TLS connections", async () => {
+    server.handle = async (_req, res) => {
+      await sleep(5);
+      json(res, 200, { ok: true });
+    };
+    const graph = client({ maxInFlight: 3 });
+    for (let i = 0; i < 30; i++) await graph.get(`/users/u${i}`);
+    expect(server.connections).toBe(1);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => graph.get(`/users/v${i}`)));
+    expect(server.log).toHaveLength(60);
+    expect(server.connections).toBe(3);
+  });
+
   it("bounds concurrent $batch calls too", async () => {
     server.handle = async (req, res) => {
       await sleep(60);

@@ -158,8 +158,13 @@ describe("photos and authentication methods of the example repository", () => {
   });
 
   it("are read in $batch calls of at most 20, only for users whose profile manages them; a second plan reuses the photo-hash cache", async () => {
+    await call(em, "DELETE", "/_emulator/connections");
     const first = await runPlan(em, dir);
     expect(first.code, first.err).toBe(0);
+    // Kept-alive connections: the plan's 11 requests went over at most 4 TLS connections (the
+    // client's requests in flight); the fifth counted is this test's own request for the count.
+    const { json: connections } = await call(em, "GET", "/_emulator/connections");
+    expect((connections as { opened: number }).opened).toBeLessThanOrEqual(4 + 1);
     const log = await requestLog(em);
 
     // 25 profiles; 22 manage a photo (21 files, one `photo: null`), 13 authentication methods;

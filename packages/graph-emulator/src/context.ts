@@ -39,6 +39,8 @@ export class RequestLog {
 export class EmulatorContext {
   readonly faults = new Faults();
   readonly log = new RequestLog();
+  /** Connections accepted (TLS sessions established, with HTTPS), for tests of connection reuse. */
+  readonly connections = { opened: 0 };
   readonly throttle: Throttle;
   private current: Store;
   private staleMs = 0;

@@ -5,6 +5,7 @@
 //   GET|PUT  /_emulator/consistency  {"staleReadMs": N}: reads of a changed user see the old values
 //   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs"}
 //   GET|PUT  /_emulator/latency      {"latencyMs": N}: extra latency for every Graph request
+//   GET|DELETE /_emulator/connections  {"opened": N}: connections (TLS sessions) accepted / reset
 import type { EmulatorContext } from "./context.js";
 import { dumpState, loadState } from "./state.js";
 import type { EmulatorResponse } from "./types.js";
@@ -79,6 +80,11 @@ export async function handleControl(ctx: EmulatorContext, req: ControlRequest): 
       return setNumber(req.body, "latencyMs", (ms) => {
         ctx.latencyMs = ms;
       });
+    case "GET connections":
+      return { status: 200, body: { opened: ctx.connections.opened } };
+    case "DELETE connections":
+      ctx.connections.opened = 0;
+      return { status: 204 };
     case "GET throttling":
       return { status: 200, body: ctx.throttle.config };
     case "PUT throttling": {
