@@ -38,11 +38,13 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
   diagnostics.push(...listing.diagnostics);
   const photoNames = await listPhotoNames(root);
 
+  const fileDigests = new Map<string, string>();
   const sources = await mapLimit(
     [...listing.defaults, ...listing.profiles],
     READ_CONCURRENCY,
     async (file) => {
       const read = await readYamlFile(join(root, file), file);
+      if (read.sha256) fileDigests.set(file, read.sha256);
       diagnostics.push(...read.diagnostics);
       if (!read.source) return undefined;
       const kind = basename(file) === DEFAULTS_FILE ? "defaults" : "profile";
@@ -74,7 +76,7 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
 
   const config: RosterConfig | undefined = configResult.config;
   const files = [...listing.defaults, ...listing.profiles].sort();
-  return { state: config ? { root, config, profiles, files } : undefined, diagnostics };
+  return { state: config ? { root, config, profiles, files, fileDigests } : undefined, diagnostics };
 }
 
 /** `_defaults.yaml` sources that apply to `file`, outermost first (the nearest wins). */

@@ -1,5 +1,6 @@
 // Reads one YAML file defensively and keeps the syntax tree, so that any later finding (a schema
 // error, a duplicate UPN) can point at the exact line and column of the value or key concerned.
+import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
 import { type Diagnostic, error, type SourcePosition } from "../diagnostics.js";
@@ -19,9 +20,13 @@ export interface YamlSource {
   locate(path: readonly (string | number)[], options?: { key?: boolean }): SourcePosition;
 }
 
-export type YamlReadResult =
+export type YamlReadResult = (
   | { source: YamlSource; diagnostics: Diagnostic[] }
-  | { source: undefined; diagnostics: Diagnostic[] };
+  | { source: undefined; diagnostics: Diagnostic[] }
+) & {
+  /** sha256 (hex) of the bytes read, when the file could be read. */
+  sha256?: string;
+};
 
 export async function readYamlFile(absolutePath: string, file: string): Promise<YamlReadResult> {
   const fail = (at: SourcePosition, message: string): YamlReadResult => ({
@@ -53,7 +58,7 @@ export async function readYamlFile(absolutePath: string, file: string): Promise<
   } catch (err) {
     return fail(start, `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parseYamlText(bytes, file);
+  return { ...parseYamlText(bytes, file), sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** One byte more than a profile may have, reused by every read (reads are synchronous). */
