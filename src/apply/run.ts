@@ -10,8 +10,10 @@
 //   3. approval (the caller's UI), the writes (execute.ts), the report.
 // What a person sees (the plan, refusals, the approval prompt, progress) is the caller's `ApplyUi`,
 // so this module decides and the command presents.
+
+import type { DesiredProfile } from "../desired/types.js";
 import { type Comparison, comparePlans } from "../plan/compare.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan, PlannedUser } from "../plan/types.js";
 import { makePlanWithTenant } from "../session/make-plan.js";
 import type { Session } from "../session/session.js";
 import type { ActualTenant } from "../tenant/types.js";
@@ -69,13 +71,14 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     const refusal = savedPlanRefusal(plan, session) ?? massChangeRefusal(plan, session, request);
     if (refusal) return report(plan, undefined, refusal);
     ui.log("re-reading the plan's users and diffing afresh: only the reviewed changes are applied");
-    const onlyUserIds = new Set(
-      plan.users.filter((u) => u.changes.length > 0).map((u) => u.id.toLowerCase()),
-    );
+    const planned = plan.users.filter((u) => u.changes.length > 0);
     const fresh = await makePlanWithTenant(session.state, session.graph, {
       graphUrl: session.graphUrl,
       tenantId: session.tenant.id,
-      onlyUserIds,
+      only: {
+        profiles: profilesOfPlannedUsers(session.state.profiles, planned),
+        userIds: new Set(planned.map((u) => u.id.toLowerCase())),
+      },
       progress: ui.log,
     });
     actual = fresh.actual;
@@ -126,6 +129,26 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     progress.finish();
   }
   return report(plan, prepared);
+}
+
+/**
+ * The profiles that may describe the plan's users now: the file the plan names, and any profile
+ * naming the user's id or UPN (a file renamed or moved since). Only those whose user turns out to
+ * be one of the plan's are planned afresh.
+ */
+function profilesOfPlannedUsers(
+  profiles: readonly DesiredProfile[],
+  users: readonly PlannedUser[],
+): DesiredProfile[] {
+  const files = new Set(users.map((u) => u.file));
+  const ids = new Set(users.map((u) => u.id.toLowerCase()));
+  const upns = new Set(users.map((u) => u.userPrincipalName.toLowerCase()));
+  return profiles.filter(
+    (p) =>
+      files.has(p.file) ||
+      (p.id !== undefined && ids.has(p.id.value.toLowerCase())) ||
+      upns.has(p.userPrincipalName.value.toLowerCase()),
+  );
 }
 
 /** Why a saved plan must not be applied at all, or undefined. */

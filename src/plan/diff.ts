@@ -29,7 +29,8 @@ export interface DiffResult {
   errors: PlanMessage[];
   warnings: PlanMessage[];
   managedUsers: number;
-  unmanagedUsers: number;
+  /** Null when the tenant was read in part (not counted). */
+  unmanagedUsers: number | null;
 }
 
 export function diff(input: DiffInput): DiffResult {
@@ -120,7 +121,8 @@ export function diff(input: DiffInput): DiffResult {
     errors,
     warnings,
     managedUsers,
-    unmanagedUsers: Math.max(0, input.actual.usersInScope - managedUsers),
+    unmanagedUsers:
+      input.actual.usersInScope === null ? null : Math.max(0, input.actual.usersInScope - managedUsers),
   };
 }
 

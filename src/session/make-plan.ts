@@ -10,7 +10,8 @@ import type { Plan } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import { openPhotoCache } from "../tenant/photo-cache.js";
 import { type ReadOptions, readTenant, type TenantGraph } from "../tenant/read.js";
-import type { ActualTenant, ActualUser } from "../tenant/types.js";
+import { readTenantSubset } from "../tenant/subset.js";
+import type { ActualTenant } from "../tenant/types.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 
@@ -21,14 +22,23 @@ export interface MakePlanOptions {
   graphUrl: string;
   /** The id of the tenant the session proved it is signed in to. */
   tenantId: string;
-  /**
-   * Plan only the users with these object ids (lower-cased): apply re-plans just the users of the
-   * plan it carries out. The tenant is still listed whole (so managers resolve as in the plan).
-   */
-  onlyUserIds?: ReadonlySet<string>;
+  /** Read and plan a part of the users only, without listing the tenant. */
+  only?: PartOfTheUsers;
   progress?: (message: string) => void;
   /** Injected for tests; defaults to now. */
   now?: () => Date;
+}
+
+export interface PartOfTheUsers {
+  /** The profiles to read and plan (other profiles describing the same users are planned too). */
+  profiles: readonly DesiredProfile[];
+  /**
+   * Plan only the users with these object ids (lower-cased), read whatever profile describes them:
+   * apply re-plans the plan's users.
+   */
+  userIds?: ReadonlySet<string>;
+  /** `--changed-since`: recorded in the plan, which then says what it did not check. */
+  changedSince?: { ref: string; commit: string };
 }
 
 export async function makePlan(
@@ -45,27 +55,37 @@ export async function makePlanWithTenant(
   graph: TenantGraph,
   options: MakePlanOptions,
 ): Promise<{ plan: Plan; actual: ActualTenant }> {
-  const only = options.onlyUserIds;
-  const reading = readActualTenant(state, graph, {
+  const only = options.only;
+  const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
+  const readOptions: ReadOptions = {
+    hashImage: perceptualHash,
+    photoCache,
     ...(options.progress ? { progress: options.progress } : {}),
-    ...(only ? { detailsFor: (user: ActualUser) => only.has(user.id.toLowerCase()) } : {}),
-  });
+  };
   // Photos are hashed while the tenant is read; for a part of the users, once it is known whose.
   let profiles: readonly DesiredProfile[] = state.profiles;
   let actual: ActualTenant;
   let photoHashes: Map<string, string>;
   if (only) {
-    actual = await reading;
-    profiles = pairProfiles(state.profiles, actual)
-      .pairs.filter((pair) => only.has(pair.user.id.toLowerCase()))
-      .map((pair) => pair.profile);
+    const subset = await readTenantSubset(graph, state, only.profiles, {
+      ...readOptions,
+      ...(only.userIds ? { userIds: only.userIds } : {}),
+    });
+    actual = subset.tenant;
+    profiles = subset.profiles;
+    const ids = only.userIds;
+    if (ids)
+      profiles = pairProfiles(profiles, actual)
+        .pairs.filter((pair) => ids.has(pair.user.id.toLowerCase()))
+        .map((pair) => pair.profile);
     photoHashes = await hashPhotoFiles(photoFilesOf(profiles), state.config.photos);
   } else {
     [photoHashes, actual] = await Promise.all([
       hashPhotoFiles(photoFilesOf(profiles), state.config.photos),
-      reading,
+      readTenant(graph, state, readOptions),
     ]);
   }
+  await photoCache.save();
   const result = diff({ profiles, allProfiles: state.profiles, config: state.config, photoHashes, actual });
   const plan = buildPlan(result, {
     generator: `roster ${VERSION}`,
@@ -75,20 +95,18 @@ export async function makePlanWithTenant(
     graphUrl: options.graphUrl,
     git: await gitState(state.root),
     desiredDigest: await desiredStateDigest(state),
+    ...(only?.changedSince
+      ? {
+          partial: {
+            changedSince: only.changedSince.ref,
+            baseCommit: only.changedSince.commit,
+            profilesChecked: profiles.length,
+            profiles: state.profiles.length,
+          },
+        }
+      : {}),
   });
   return { plan, actual };
-}
-
-/** Reads the tenant as the plan does, through the photo-hash cache. */
-async function readActualTenant(
-  state: DesiredState,
-  graph: TenantGraph,
-  options: Pick<ReadOptions, "progress" | "detailsFor">,
-): Promise<ActualTenant> {
-  const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
-  const actual = await readTenant(graph, state, { hashImage: perceptualHash, photoCache, ...options });
-  await photoCache.save();
-  return actual;
 }
 
 /** Every photo file the profiles use: repository path -> absolute path. */

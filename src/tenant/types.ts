@@ -41,11 +41,17 @@ export interface ActualTenant {
   byUpn: Map<string, ActualUser>;
   /** The same users by lower-cased object id. */
   byId: Map<string, ActualUser>;
-  /** How many users the tenant has in roster's scope (managed or not). */
-  usersInScope: number;
+  /**
+   * How many users the tenant has in roster's scope (managed or not); null when only a part of the
+   * users was read (`roster plan --changed-since`, apply), which says nothing about the others.
+   */
+  usersInScope: number | null;
 }
 
-export function tenantOf(users: readonly ActualUser[], usersInScope = users.length): ActualTenant {
+export function tenantOf(
+  users: readonly ActualUser[],
+  usersInScope: number | null = users.length,
+): ActualTenant {
   return {
     byUpn: new Map(users.map((u) => [u.userPrincipalName.toLowerCase(), u])),
     byId: new Map(users.map((u) => [u.id.toLowerCase(), u])),
