@@ -60,6 +60,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         .default("text"),
     )
     .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
+    .option(
+      "--changed-since <ref>",
+      "read only the users whose profile, _defaults.yaml or photo changed since this git commit (pull requests: the base)",
+    )
     .action(async (options: PlanFlags) => {
       const { runPlan } = await import("./commands/plan.js");
       exitCode = await runPlan(options, io);

@@ -226,6 +226,7 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   if (!findRun(plan, /^npm ci\b/m)) problems.push("plan.yml/plan: no npm ci");
   const planStep = findRun(plan, /\broster plan\b/);
   const flags = [
+    "--changed-since HEAD^1",
     "--out plan.json",
     "--html plan.html",
     "--format markdown",
@@ -248,6 +249,10 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
     )
       problems.push("plan.yml/plan: the last step must fail the job when the exit code is neither 0 nor 2");
   }
+  // HEAD^1 is the merge commit's base: it must be fetched with it.
+  const checkout = findUses(plan, "actions/checkout")[0];
+  if (Number(checkout?.with?.["fetch-depth"] ?? 1) < 2)
+    problems.push("plan.yml/plan: checkout needs fetch-depth: 2 for --changed-since HEAD^1 (the base)");
   const comment = findUses(plan, "actions/github-script").find((s) =>
     String(s.with?.script ?? "").includes(PLAN_MARKER),
   );
@@ -368,6 +373,9 @@ export function checkDriftWorkflow(workflows: Workflows): string[] {
     problems.push(`drift.yml: schedule must be one daily cron, found ${JSON.stringify(schedule)}`);
   const plan = doc.jobs.plan;
   const step = findRun(plan, /\broster plan\b/);
+  // The drift check compares the whole tenant: never a part of it.
+  if (step?.run?.includes("--changed-since"))
+    problems.push("drift.yml/plan: must read the whole tenant, not --changed-since");
   if (!step?.run?.includes("--detailed-exitcode") || !step.run.includes("--format markdown"))
     problems.push("drift.yml/plan: must run roster plan --detailed-exitcode --format markdown");
   if (plan?.if?.trim() !== "github.ref == 'refs/heads/main'")

@@ -202,6 +202,33 @@ describe("structure", () => {
       /must run roster plan/,
     ],
     [
+      "the plan step reading the whole tenant",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --changed-since HEAD^1", "");
+      },
+      checkPlanWorkflow,
+      /must run roster plan --changed-since HEAD\^1/,
+    ],
+    [
+      "the plan job's checkout without the base commit",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => x.uses === "actions/checkout@v4");
+        delete s.with!["fetch-depth"];
+      },
+      checkPlanWorkflow,
+      /fetch-depth: 2/,
+    ],
+    [
+      "a drift check of a part of the tenant",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace("roster plan", "roster plan --changed-since HEAD~1");
+      },
+      checkDriftWorkflow,
+      /must read the whole tenant/,
+    ],
+    [
       "the plan step failing on exit 2",
       (w) => {
         const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
@@ -656,6 +683,8 @@ describe("plan.yml scripts", () => {
         "--no-install",
         "roster",
         "plan",
+        "--changed-since",
+        "HEAD^1",
         "--out",
         "plan.json",
         "--html",
