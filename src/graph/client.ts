@@ -60,6 +60,8 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Override parts of the client's retry policy for this call. */
   retry?: RetryOptions;
+  /** Take the next free slot before requests that can wait (a page others wait for). */
+  urgent?: boolean;
 }
 
 export interface WriteOptions extends RequestOptions {
@@ -93,7 +95,11 @@ export interface GraphClient {
   readonly maxInFlight: number;
   get<T>(path: string, options?: RequestOptions): Promise<T>;
   /** One page: a relative path with query, or an absolute `@odata.nextLink` from any origin. */
-  getPage<T>(pathOrNextLink: string, headers?: Record<string, string>): Promise<Page<T>>;
+  getPage<T>(
+    pathOrNextLink: string,
+    headers?: Record<string, string>,
+    options?: { urgent?: boolean },
+  ): Promise<Page<T>>;
   /** Every page, following `@odata.nextLink`; headers are resent on every page (graph-contract §5.1). */
   pages<T>(path: string, options?: RequestOptions): AsyncGenerator<Page<T>>;
   /** All items of all pages. */
@@ -150,7 +156,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     binary = false,
   ): Promise<GraphResponse & { error?: GraphRequestError }> {
     const relative = toVersionRelative(path, version);
-    const call = new CallOptions(randomUUID(), isIdempotent(method, opts.idempotent), opts.retry);
+    const call = new CallOptions(
+      randomUUID(),
+      isIdempotent(method, opts.idempotent),
+      opts.retry,
+      opts.urgent === true,
+    );
     const request: GraphRequest = sdk
       .api(relative)
       .headers(opts.headers ?? {})
@@ -209,8 +220,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return result.body as T;
   }
 
-  async function getPage<T>(pathOrNextLink: string, headers?: Record<string, string>): Promise<Page<T>> {
-    const body = await ok<Record<string, unknown>>("GET", pathOrNextLink, undefined, { headers });
+  async function getPage<T>(
+    pathOrNextLink: string,
+    headers?: Record<string, string>,
+    pageOptions: { urgent?: boolean } = {},
+  ): Promise<Page<T>> {
+    const body = await ok<Record<string, unknown>>("GET", pathOrNextLink, undefined, {
+      headers,
+      ...(pageOptions.urgent ? { urgent: true } : {}),
+    });
     const page: Page<T> = { value: Array.isArray(body?.value) ? (body.value as T[]) : [] };
     if (typeof body?.["@odata.nextLink"] === "string") page.nextLink = body["@odata.nextLink"];
     if (typeof body?.["@odata.deltaLink"] === "string") page.deltaLink = body["@odata.deltaLink"];

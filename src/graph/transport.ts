@@ -8,6 +8,8 @@ import https from "node:https";
 import tls from "node:tls";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { HTTP_TO_HTTPS } from "./errors.js";
+import { plainHeaders } from "./headers.js";
+import { CallOptions } from "./middleware.js";
 import type { Semaphore } from "./semaphore.js";
 
 export interface TransportOptions {
@@ -46,7 +48,9 @@ export class NodeTransport implements Middleware {
     const options = context.options ?? {};
     const headers = plainHeaders(options.headers);
     const body = options.body as string | Buffer | undefined | null;
-    const release = await this.#semaphore.acquire();
+    // Pages that wait for each other's nextLink go first: they are the listing's critical path.
+    const call = context.middlewareControl?.getMiddlewareOptions(CallOptions) as CallOptions | undefined;
+    const release = await this.#semaphore.acquire(call?.urgent === true);
     try {
       context.response = await this.#send(url, options.method ?? "GET", headers, body ?? undefined);
     } catch (error) {
@@ -122,22 +126,6 @@ export class NodeTransport implements Middleware {
       req.end(payload);
     });
   }
-}
-
-/** The SDK hands headers as a plain object or, after some middleware, a `Headers`. */
-export function plainHeaders(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  const entries =
-    headers instanceof Headers
-      ? [...headers.entries()]
-      : Array.isArray(headers)
-        ? (headers as [string, string][])
-        : Object.entries(headers as Record<string, string>);
-  for (const [key, value] of entries) {
-    if (value !== undefined && value !== null) out[key.toLowerCase()] = String(value);
-  }
-  return out;
 }
 
 /**

@@ -48,7 +48,10 @@ export function diff(input: DiffInput): DiffResult {
   // A manager is named by the UPN its own profile gives, which may be a rename not applied yet:
   // resolve through the profiles first, then through the tenant.
   const userOfProfileUpn = new Map<string, ActualUser>();
-  const everyone = input.allProfiles ? pairProfiles(input.allProfiles, input.actual) : pairing;
+  const everyone =
+    input.allProfiles && input.allProfiles !== input.profiles
+      ? pairProfiles(input.allProfiles, input.actual)
+      : pairing;
   for (const { profile, user } of [...everyone.pairs, ...everyone.duplicates])
     userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
   const resolveManager = (upn: string) =>

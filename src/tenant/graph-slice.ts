@@ -3,8 +3,15 @@
 
 /** The slice of the Graph client the reader needs (src/graph implements it). */
 export interface TenantGraph {
-  /** GET one page of a collection: a relative path with query, or an absolute `@odata.nextLink`. */
-  getPage<T>(pathOrNextLink: string, headers?: Record<string, string>): Promise<Page<T>>;
+  /**
+   * GET one page of a collection: a relative path with query, or an absolute `@odata.nextLink`.
+   * `urgent`: the next free slot goes to it before requests that can wait.
+   */
+  getPage<T>(
+    pathOrNextLink: string,
+    headers?: Record<string, string>,
+    options?: { urgent?: boolean },
+  ): Promise<Page<T>>;
   /** One GET; text answers (`/users/$count`) come back as a string. */
   get<T>(path: string, options?: { headers?: Record<string, string> }): Promise<T>;
   /** Many GETs through `$batch` (≤ 20 per batch); results in request order. */

@@ -7,7 +7,7 @@
 // §5.2): it is asked only when the choice depends on the tenant's size or to check a split.
 import { RosterError } from "../errors.js";
 import type { Page, TenantGraph } from "./graph-slice.js";
-import { partitionFilter, upnPartitions } from "./partitions.js";
+import { partitionFilter, upnPartitionings } from "./partitions.js";
 import {
   chooseStrategy,
   EXPANDED_PAGE_SIZE,
@@ -53,6 +53,8 @@ export interface Listing {
 export class ListingError extends RosterError {}
 
 const ADVANCED = { ConsistencyLevel: "eventual" };
+/** Numbers of parts tried (at most the requests in flight). */
+const SPLIT_COUNTS = [2, 3, 4, 6, 8];
 
 export async function listUsers(graph: TenantGraph, request: ListingRequest): Promise<Listing> {
   const query = (options: { expand: boolean; filter?: string; count?: boolean }) => {
@@ -97,13 +99,15 @@ export async function listUsers(graph: TenantGraph, request: ListingRequest): Pr
   }
 
   const users = tenantUsers ?? profiles;
+  // Splits into a few parts up to as many as run side by side; judged on the repository's UPNs.
   const splittable = users > 2 * EXPANDED_PAGE_SIZE && !probe;
-  const partitions = splittable ? upnPartitions(request.upns, graph.maxInFlight) : [];
+  const counts = [...new Set(SPLIT_COUNTS.map((c) => Math.min(c, graph.maxInFlight)))].filter((c) => c > 1);
+  const partitionings = splittable ? upnPartitionings(request.upns, counts) : [];
   const scale = profiles > 0 ? users / profiles : 1;
   const strategy: Strategy = chooseStrategy({
     users,
     managers,
-    parts: partitions.map((p) => Math.round(p.expected * scale)),
+    partitionings: partitionings.map((parts) => parts.map((p) => Math.round(p.expected * scale))),
     maxInFlight: graph.maxInFlight,
     expandAllowed: true,
     ...(probe ? { expandedPagesRead: 1 } : {}),
@@ -122,7 +126,8 @@ export async function listUsers(graph: TenantGraph, request: ListingRequest): Pr
     };
   }
   const expand = strategy.expandManagers;
-  if (!strategy.partitioned) {
+  const partitions = strategy.partitioning === undefined ? undefined : partitionings[strategy.partitioning];
+  if (!partitions) {
     const listed = await chain(graph, query({ expand }), {}, progress);
     return { users: listed, managersExpanded: expand, total: listed.length };
   }
@@ -159,11 +164,17 @@ interface Progress {
   report(): void;
 }
 
+/** Progress lines at most once a second: a line per page would cost more than the page at 100,000 users. */
+const PROGRESS_EVERY_MS = 1000;
+
 function counter(report?: (message: string) => void): Progress {
+  let last = Date.now();
   const progress: Progress = {
     read: 0,
     report() {
-      report?.(`read ${progress.read}${progress.total === undefined ? "" : ` of ${progress.total}`} users`);
+      if (!report || Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      report(`read ${progress.read}${progress.total === undefined ? "" : ` of ${progress.total}`} users`);
     },
   };
   return progress;
@@ -177,13 +188,15 @@ async function chain(
   progress: Progress,
 ): Promise<GraphUser[]> {
   const users: GraphUser[] = [];
-  let page = await graph.getPage<GraphUser>(first, headers);
+  // Each page waits for the last one's nextLink: the listing's pages go before batched reads.
+  const urgent = { urgent: true };
+  let page = await graph.getPage<GraphUser>(first, headers, urgent);
   for (;;) {
     users.push(...page.value);
     progress.read += page.value.length;
     if (!page.nextLink) break;
     progress.report();
-    page = await graph.getPage<GraphUser>(page.nextLink, headers);
+    page = await graph.getPage<GraphUser>(page.nextLink, headers, urgent);
   }
   return users;
 }

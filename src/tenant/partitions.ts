@@ -44,6 +44,17 @@ interface Leaf {
  * ceil(prefixes / 15) parts, since all of them must be listed.
  */
 export function upnPartitions(upns: readonly string[], count: number): Partition[] {
+  return upnPartitionings(upns, [count])[0] as Partition[];
+}
+
+/** {@link upnPartitions} for several counts at once: the prefixes are found once, for the largest. */
+export function upnPartitionings(upns: readonly string[], counts: readonly number[]): Partition[][] {
+  const leaves = prefixLeaves(upns, Math.max(1, ...counts));
+  return counts.map((count) => group(leaves, count));
+}
+
+/** Prefixes covering every UPN, none holding more than a `count`th of `upns` where it can be split. */
+function prefixLeaves(upns: readonly string[], count: number): Leaf[] {
   const lower = upns.map((u) => u.toLowerCase());
   let leaves: Leaf[] = children("", lower, UPN_FIRST_CHARACTERS);
   const target = Math.max(1, Math.ceil(lower.length / Math.max(1, count)));
@@ -67,7 +78,7 @@ export function upnPartitions(upns: readonly string[], count: number): Partition
       ...leaves.slice(largest + 1),
     ];
   }
-  return group(leaves, count);
+  return leaves;
 }
 
 /** The one-character-longer prefixes of `prefix`, with the UPNs each holds. */

@@ -64,7 +64,8 @@ export async function readTenant(
 
 /** `$select` of a user read: the key, the sync flag and exactly the properties the profiles manage. */
 export function userSelect(profiles: readonly DesiredProfile[]): string[] {
-  const managedPaths = profiles.flatMap((p) => [...p.attributes.keys()]);
+  const managedPaths = new Set<string>();
+  for (const profile of profiles) for (const path of profile.attributes.keys()) managedPaths.add(path);
   return [
     ...new Set(["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)]),
   ];

@@ -27,10 +27,10 @@ export interface StrategyInput {
   /** Users whose manager must be read (profiles that set `manager`). */
   managers: number;
   /**
-   * Users expected in each part when the listing is split (partitions.ts), scaled to `users`; an
-   * empty list when it cannot be split (a scope filter).
+   * Ways to split the listing (partitions.ts): the users expected in each part, scaled to
+   * `users`. Empty when it cannot be split (a scope filter).
    */
-  parts: readonly number[];
+  partitionings: readonly (readonly number[])[];
   maxInFlight: number;
   /** `$expand` is refused in advanced query mode (a scope filter may need it). */
   expandAllowed: boolean;
@@ -40,8 +40,8 @@ export interface StrategyInput {
 
 export interface Strategy {
   expandManagers: boolean;
-  /** List the tenant in the parts given, side by side (else as one listing). */
-  partitioned: boolean;
+  /** Index into `partitionings` of the split chosen, or undefined for one listing. */
+  partitioning?: number;
   /** Requests of the listing, the `$count` of a split listing and the batched manager reads. */
   requests: number;
   /** The longest chain of requests that must follow one another. */
@@ -50,48 +50,63 @@ export interface Strategy {
   rounds: number;
 }
 
-/** Splitting pays only when it saves this many rounds (each part adds a partly filled page). */
+/**
+ * A split listing adds a partly filled page per part and the `$count` that checks it: allowed while
+ * the way of reading managers needs at most this many times its fewest requests.
+ */
+export const REQUEST_ALLOWANCE = 1.1;
+/** Splitting pays only when it saves this many rounds. */
 const SPLIT_MIN_SAVING = 2;
-/** Options within this many rounds of the fastest count as equally fast: fewer requests wins. */
+/** Ways within this many rounds of the fastest count as equally fast: fewer requests wins. */
 const SAME_TIME = 1;
 
+/**
+ * For each way of reading managers (expanded in the listing, or in batches), the fastest listing
+ * that stays within {@link REQUEST_ALLOWANCE} of that way's fewest requests; then the fastest of
+ * those, the fewer requests between two within a round of each other.
+ */
 export function chooseStrategy(input: StrategyInput): Strategy {
-  const options: Strategy[] = [];
-  const add = (expandManagers: boolean, partitioned: boolean) => {
+  const option = (expandManagers: boolean, partitioning?: number): Strategy => {
     const pageSize = expandManagers ? EXPANDED_PAGE_SIZE : LIST_PAGE_SIZE;
-    const sizes = partitioned ? input.parts : [input.users];
+    const sizes =
+      partitioning === undefined ? [input.users] : (input.partitionings[partitioning] as number[]);
     const pages = sizes.map((n) => Math.max(1, Math.ceil(n / pageSize)));
     // Only the one listing in the probe's own order can go on from where the probe stopped.
-    if (expandManagers && !partitioned && input.expandedPagesRead)
+    if (expandManagers && partitioning === undefined && input.expandedPagesRead)
       pages[0] = Math.max(0, (pages[0] as number) - input.expandedPagesRead);
     const batches = expandManagers ? 0 : Math.ceil(input.managers / BATCH_SIZE);
     // A split listing is checked against `/users/$count` (one request beside it).
-    const requests = pages.reduce((a, b) => a + b, 0) + batches + (partitioned ? 1 : 0);
+    const requests = pages.reduce((a, b) => a + b, 0) + batches + (partitioning === undefined ? 0 : 1);
     const chain = Math.max(0, ...pages);
     const rounds = chain + (requests - chain) / Math.max(1, input.maxInFlight);
-    options.push({ expandManagers, partitioned, requests, chain, rounds });
+    return {
+      expandManagers,
+      ...(partitioning === undefined ? {} : { partitioning }),
+      requests,
+      chain,
+      rounds,
+    };
   };
   const batchedAffordable = input.managers <= resourceUnitBudget(input.users) / 2;
-  const expandModes =
+  const modes =
     input.managers === 0
       ? [false]
       : [
           ...(input.expandAllowed ? [true] : []),
           ...(batchedAffordable || !input.expandAllowed ? [false] : []),
         ];
-  for (const expand of expandModes) {
-    add(expand, false);
-    if (input.parts.length > 1) add(expand, true);
-  }
-  const worth = (o: Strategy) =>
-    !o.partitioned ||
-    options.some(
-      (u) =>
-        !u.partitioned && u.expandManagers === o.expandManagers && u.rounds - o.rounds >= SPLIT_MIN_SAVING,
-    );
-  const candidates = options.filter(worth);
-  const fastest = Math.min(...candidates.map((o) => o.rounds));
-  const asFast = candidates.filter((o) => o.rounds - fastest < SAME_TIME);
-  asFast.sort((a, b) => a.requests - b.requests || a.rounds - b.rounds);
-  return asFast[0] as Strategy;
+  const best = modes.map((expand) => {
+    const whole = option(expand);
+    const splits = input.partitionings
+      .map((_, i) => option(expand, i))
+      .filter(
+        (o) =>
+          o.requests <= whole.requests * REQUEST_ALLOWANCE && whole.rounds - o.rounds >= SPLIT_MIN_SAVING,
+      );
+    return [whole, ...splits].sort((a, b) => a.rounds - b.rounds || a.requests - b.requests)[0] as Strategy;
+  });
+  const fastest = Math.min(...best.map((o) => o.rounds));
+  return best
+    .filter((o) => o.rounds - fastest < SAME_TIME)
+    .sort((a, b) => a.requests - b.requests || a.rounds - b.rounds)[0] as Strategy;
 }

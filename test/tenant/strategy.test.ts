@@ -7,10 +7,9 @@ const eight = (users: number) => Array.from({ length: 8 }, () => users / 8);
 describe("chooseStrategy", () => {
   it("a tenant one expanded page holds: that page, nothing else", () => {
     expect(
-      chooseStrategy({ users: 40, managers: 30, parts: [], maxInFlight: 8, expandAllowed: true }),
+      chooseStrategy({ users: 40, managers: 30, partitionings: [], maxInFlight: 8, expandAllowed: true }),
     ).toEqual({
       expandManagers: true,
-      partitioned: false,
       requests: 1,
       chain: 1,
       rounds: 1,
@@ -24,11 +23,11 @@ describe("chooseStrategy", () => {
       chooseStrategy({
         users: 100_000,
         managers: 33_334,
-        parts: eight(100_000),
+        partitionings: [eight(100_000)],
         maxInFlight: 8,
         expandAllowed: true,
       }),
-    ).toEqual({ expandManagers: true, partitioned: true, requests: 1001, chain: 125, rounds: 125 + 876 / 8 });
+    ).toEqual({ expandManagers: true, partitioning: 0, requests: 1001, chain: 125, rounds: 125 + 876 / 8 });
   });
 
   it("100,000 users without managers: 999-user pages in 8 parts (13 rounds and 2 partly filled pages, not 101)", () => {
@@ -36,19 +35,18 @@ describe("chooseStrategy", () => {
       chooseStrategy({
         users: 100_000,
         managers: 0,
-        parts: eight(100_000),
+        partitionings: [eight(100_000)],
         maxInFlight: 8,
         expandAllowed: true,
       }),
-    ).toEqual({ expandManagers: false, partitioned: true, requests: 105, chain: 13, rounds: 13 + 92 / 8 });
+    ).toEqual({ expandManagers: false, partitioning: 0, requests: 105, chain: 13, rounds: 13 + 92 / 8 });
   });
 
   it("a few managers in a large tenant: 999-user pages and batched manager reads beside them", () => {
     expect(
-      chooseStrategy({ users: 2500, managers: 30, parts: [], maxInFlight: 8, expandAllowed: true }),
+      chooseStrategy({ users: 2500, managers: 30, partitionings: [], maxInFlight: 8, expandAllowed: true }),
     ).toEqual({
       expandManagers: false,
-      partitioned: false,
       requests: 5,
       chain: 3,
       rounds: 3 + 2 / 8,
@@ -59,11 +57,26 @@ describe("chooseStrategy", () => {
     const strategy = chooseStrategy({
       users: 1500,
       managers: 0,
-      parts: [500, 500, 500],
+      partitionings: [[500, 500, 500]],
       maxInFlight: 8,
       expandAllowed: true,
     });
-    expect(strategy).toMatchObject({ partitioned: false, requests: 2 });
+    expect(strategy).toEqual({ expandManagers: false, requests: 2, chain: 2, rounds: 2 });
+  });
+
+  it("does not split when the parts cost more than a tenth more requests: 1,000 users, a third with managers", () => {
+    // Expanded: 10 pages in a row (split in 8: 16 pages and the $count, 17 > 11). Batched: 2 pages
+    // beside 17 batches (split: 26 > 20.9), 4.1 rounds: the faster of the two.
+    const parts = Array.from({ length: 8 }, () => 125);
+    expect(
+      chooseStrategy({
+        users: 1000,
+        managers: 333,
+        partitionings: [parts],
+        maxInFlight: 8,
+        expandAllowed: true,
+      }),
+    ).toEqual({ expandManagers: false, requests: 19, chain: 2, rounds: 2 + 17 / 8 });
   });
 
   it("follows a probe's expanded page rather than listing again when that is as fast", () => {
@@ -73,7 +86,7 @@ describe("chooseStrategy", () => {
       chooseStrategy({
         users: 300,
         managers: 100,
-        parts: [],
+        partitionings: [],
         maxInFlight: 8,
         expandAllowed: true,
         expandedPagesRead: 1,
@@ -83,7 +96,13 @@ describe("chooseStrategy", () => {
 
   it("never expands when $expand is refused (a scope filter), whatever the RU cost", () => {
     expect(
-      chooseStrategy({ users: 5000, managers: 5000, parts: [], maxInFlight: 8, expandAllowed: false }),
+      chooseStrategy({
+        users: 5000,
+        managers: 5000,
+        partitionings: [],
+        maxInFlight: 8,
+        expandAllowed: false,
+      }),
     ).toMatchObject({
       expandManagers: false,
       requests: Math.ceil(5000 / 999) + 5000 / 20,
