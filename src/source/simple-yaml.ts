@@ -35,9 +35,14 @@ const NUMBER =
 /** Characters that give a plain scalar's first character a meaning of its own. */
 const INDICATORS = new Set([..."-?:,[]{}#&*!|>'\"%@`"]);
 // Control characters other than the line feed (tab and carriage return included), Unicode line
-// separators and a byte-order mark: each has rules of its own.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
-const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+// separators and a byte-order mark: each has rules of its own. And every other character that
+// JavaScript's trim() removes (no-break and Unicode spaces): YAML reads them as content, not as
+// indentation or trailing space, so with them refused trim() removes exactly YAML's spaces.
+const UNUSUAL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+/** YAML ends an implicit key's line at 1,024 characters; far longer than any property name. */
+const MAX_KEY_LENGTH = 1000;
 
 export function parseSimpleYaml(text: string): SimpleDocument | undefined {
   if (UNUSUAL.test(text)) return undefined;
@@ -148,7 +153,14 @@ class Reader {
 /** The key of a `key: value` line: a plain name that the core schema reads as a string. */
 function plainKey(text: string): string {
   const key = KEY.exec(text)?.[1];
-  if (key === undefined || key === "__proto__" || NULL.test(key) || TRUE.test(key) || FALSE.test(key))
+  if (
+    key === undefined ||
+    key.length > MAX_KEY_LENGTH ||
+    key === "__proto__" ||
+    NULL.test(key) ||
+    TRUE.test(key) ||
+    FALSE.test(key)
+  )
     throw new Unsupported();
   return key;
 }
