@@ -3,11 +3,13 @@
 // Exit 0 when everything was applied (or nothing needed to be), 1 otherwise.
 import { appendFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { changesToWrite } from "../apply/prepare.js";
 import { createProgress } from "../apply/progress.js";
 import { applyExitCode } from "../apply/report.js";
 import { type ApplyUi, applyPlan } from "../apply/run.js";
 import { readSavedPlan } from "../apply/saved-plan.js";
-import { recordApplyNote } from "../history/notes.js";
+import { isRosterError } from "../errors.js";
+import { assertApplyNotePossible, recordApplyNote } from "../history/notes.js";
 import type { Io } from "../io.js";
 import {
   refusalLines,
@@ -16,6 +18,7 @@ import {
   sensitiveList,
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
+import { makePlanWithTenant } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
 import { plural } from "../util/text.js";
@@ -29,6 +32,7 @@ export interface ApplyFlags extends SessionFlags {
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<number> {
   if (flags.report) await assertWritableFile(io.cwd, flags.report, "--report");
+  if (flags.gitNote) await assertApplyNotePossible(resolve(io.cwd, flags.dir));
   const saved =
     planFile === undefined
       ? undefined
@@ -36,7 +40,20 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   const session = await openSession(flags, io);
   try {
     const report = await applyPlan({
-      session,
+      session: {
+        state: session.state,
+        graph: session.graph,
+        graphUrl: session.graphUrl,
+        tenantId: session.tenant.id,
+        requests: session.requests,
+        replan: (onlyUserIds) =>
+          makePlanWithTenant(session.state, session.graph, {
+            graphUrl: session.graphUrl,
+            tenantId: session.tenant.id,
+            progress: (message) => io.stderr(`${message}\n`),
+            ...(onlyUserIds ? { onlyUserIds } : {}),
+          }),
+      },
       ...(saved ? { saved } : {}),
       allowMassChange: Boolean(flags.allowMassChange),
       ui: terminalUi(flags, io),
@@ -53,11 +70,12 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
     });
     if (flags.gitNote) {
-      // After the report is out: a failure to record the apply must not hide what was applied.
-      const note = await recordApplyNote(session.state.root, report, io.env);
-      io.stderr(
-        `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
-      );
+      await writeAfterApply(io, "the apply note (--git-note)", async () => {
+        const note = await recordApplyNote(session.state.root, report, io.env);
+        io.stderr(
+          `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
+        );
+      });
     }
     return applyExitCode(report);
   } finally {
@@ -70,10 +88,10 @@ async function writeAfterApply(io: Io, what: string, write: () => Promise<void>)
   try {
     await write();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.stderr(
-      `error: could not write ${what} (${code ?? String(error)}); the apply itself is reported above\n`,
-    );
+    const why = isRosterError(error)
+      ? error.describe()
+      : ((error as NodeJS.ErrnoException).code ?? String(error));
+    io.stderr(`error: could not write ${what} (${why}); the apply itself is reported above\n`);
   }
 }
 
@@ -86,7 +104,7 @@ function terminalUi(flags: ApplyFlags, io: Io): ApplyUi {
       for (const line of lines) io.stdout(`${line}\n`);
     },
     approve: async (prepared, users) => {
-      const sensitive = sensitiveList(prepared.works.map((work) => work.user));
+      const sensitive = sensitiveList(changesToWrite(prepared));
       if (sensitive.length > 0) {
         io.stdout(
           `\nSensitive changes (${sensitive.length}), review them before approving:\n${sensitive.join("\n")}\n\n`,

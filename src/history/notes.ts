@@ -192,6 +192,33 @@ export function recordView(record: ApplyRecord): ApplyRecordView {
   return view;
 }
 
+const NO_IDENTITY_HINT =
+  'set one first: git config user.name "roster-apply" && git config user.email "roster-apply@users.noreply.github.com"';
+
+/**
+ * Checks, before apply reads or writes anything, that `--git-note` will be able to record: a git
+ * repository with a commit checked out and an identity to write the note with.
+ */
+export async function assertApplyNotePossible(root: string): Promise<void> {
+  const git = await Git.open(root);
+  try {
+    await git.text(["rev-parse", "--verify", "HEAD"]);
+  } catch (err) {
+    throw new RosterError(`--git-note: ${root} has no commit checked out to record the apply on`, {
+      hint: "run the apply from a git checkout of the tenant repository",
+      cause: err,
+    });
+  }
+  try {
+    await git.text(["var", "GIT_COMMITTER_IDENT"]);
+  } catch (err) {
+    throw new RosterError("--git-note: git has no identity to record the apply note with", {
+      hint: NO_IDENTITY_HINT,
+      cause: err,
+    });
+  }
+}
+
 /**
  * Appends the apply report's record to the note of the commit it applied (`roster apply
  * --git-note`). The commit is the one the report names: the checkout the apply ran from.
@@ -215,7 +242,7 @@ export async function recordApplyNote(
   } catch (err) {
     if (err instanceof GitCommandError && /tell me who you are|identity unknown/i.test(err.stderr)) {
       throw new RosterError("--git-note: git has no identity to record the apply note with", {
-        hint: 'set one first: git config user.name "roster-apply" && git config user.email "roster-apply@users.noreply.github.com"',
+        hint: NO_IDENTITY_HINT,
         cause: err,
       });
     }

@@ -30,6 +30,8 @@ export interface DiffResult {
   warnings: PlanMessage[];
   managedUsers: number;
   unmanagedUsers: number;
+  /** The change paths each managed user's profile sets, by lower-cased object id (for comparePlans). */
+  managedPaths: Map<string, Set<string>>;
 }
 
 export function diff(input: DiffInput): DiffResult {
@@ -39,6 +41,7 @@ export function diff(input: DiffInput): DiffResult {
   const protectedUpns = new Set(input.config.protected);
   const ownedElsewhere = new Set(input.config.ownedElsewhere);
   let managedUsers = 0;
+  const managedPaths = new Map<string, Set<string>>();
 
   const pairing = pairProfiles(input.profiles, input.actual);
   const userOf = new Map(pairing.pairs.map(({ profile, user }) => [profile, user]));
@@ -78,6 +81,7 @@ export function diff(input: DiffInput): DiffResult {
       continue;
     }
     managedUsers++;
+    managedPaths.set(user.id.toLowerCase(), pathsOf(profile));
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
     diffAttributes(userDiff);
@@ -121,7 +125,17 @@ export function diff(input: DiffInput): DiffResult {
     warnings,
     managedUsers,
     unmanagedUsers: Math.max(0, input.actual.usersInScope - managedUsers),
+    managedPaths,
   };
+}
+
+/** The change paths a profile manages: the keys it sets, as the changes of the plan name them. */
+function pathsOf(profile: DesiredProfile): Set<string> {
+  const paths = new Set<string>(["userPrincipalName", ...profile.attributes.keys()]);
+  if (profile.manager) paths.add("manager");
+  if (profile.photo) paths.add("photo");
+  for (const kind of Object.keys(profile.authentication)) paths.add(`authentication.${kind}`);
+  return paths;
 }
 
 /** A profile with an `id` whose UPN differs from the tenant's renames the user (sensitive). */

@@ -30,6 +30,8 @@ export interface BatchGetResult {
   body: unknown;
   /** Graph's `error.code` for a failed item. */
   errorCode?: string;
+  /** What to do about a failed item (e.g. the permission to grant for a 403). */
+  error?: { hint?: string };
 }
 
 /** Perceptual hashes of tenant photos by `@odata.mediaEtag`, kept between runs. */
@@ -278,7 +280,9 @@ async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void
 }
 
 function itemError(what: string, user: ActualUser, result: BatchGetResult): TenantReadError {
+  const hint = result.error?.hint;
   return new TenantReadError(
     `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+    hint ? { hint } : {},
   );
 }

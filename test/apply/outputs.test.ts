@@ -24,3 +24,21 @@ describe("outputs after an apply", () => {
     expect(result.err).not.toMatch(/internal error|\n\s+at /);
   });
 });
+
+describe("the photo-hash cache", () => {
+  it("only warns when it cannot be saved (a file where its folder should be)", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const fresh = await startDemo();
+    try {
+      await writeFile(join(fresh.dir, ".roster-cache"), "not a folder");
+      const result = await fresh.roster(["plan"]);
+      expect(result.code, result.err).toBe(0);
+      expect(result.err).toMatch(
+        /^warning: could not save the photo-hash cache \.roster-cache\/photo-hashes\.json \((EEXIST|ENOTDIR)\); the next plan downloads the photos again$/m,
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+});
