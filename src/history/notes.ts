@@ -7,7 +7,7 @@
 //
 //   roster apply: partial
 //   at: 2026-03-03T09:20:01.000Z
-//   tenant: contoso.onmicrosoft.com
+//   tenant: contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)
 //   run: https://github.com/contoso/tenant/actions/runs/123 (attempt 1)
 //   environment: production
 //   working tree: clean
@@ -64,7 +64,7 @@ export function formatApplyNote(report: ApplyReport, context: RunContext): strin
   const lines = [
     `${HEADER}${report.outcome}`,
     `at: ${report.finishedAt}`,
-    `tenant: ${oneLine(report.tenant)}`,
+    `tenant: ${oneLine(report.tenant)} (${oneLine(report.tenantId)})`,
     `graph: ${oneLine(report.graphUrl)}`,
   ];
   if (context.run) lines.push(`run: ${oneLine(context.run)}`);

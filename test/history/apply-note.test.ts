@@ -61,7 +61,7 @@ describe("roster apply --git-note", () => {
       expect.stringMatching(/^at: \d{4}-\d\d-\d\dT.*Z$/),
     ]);
     expect(record.slice(2, 8)).toEqual([
-      "tenant: contoso.onmicrosoft.com",
+      "tenant: contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)",
       expect.stringMatching(/^graph: https:\/\/127\.0\.0\.1:\d+$/),
       "run: https://github.com/contoso/tenant/actions/runs/555 (attempt 1)",
       "environment: production",
