@@ -18,6 +18,10 @@ export interface DiffInput {
   /** Every profile of the repository, when `profiles` is a part of it: managers resolve through them. */
   allProfiles?: readonly DesiredProfile[];
   config: RosterConfig;
+  /** Key of the digests of authentication values (ROSTER_DIGEST_KEY); none: no digests. */
+  digestKey?: string;
+  /** False: authentication methods were not read; each one a profile sets is skipped, saying so. */
+  authMethods?: boolean;
   /** Perceptual hash of each desired photo file, by repository path. */
   photoHashes: ReadonlyMap<string, string>;
   actual: ActualTenant;
@@ -87,7 +91,10 @@ export function diff(input: DiffInput): DiffResult {
     diffAttributes(userDiff);
     diffManager(userDiff, resolveManager);
     diffPhoto(userDiff, input.photoHashes);
-    diffAuthentication(userDiff, profile.authentication);
+    diffAuthentication(userDiff, profile.authentication, {
+      digestKey: input.digestKey,
+      checked: input.authMethods !== false,
+    });
 
     const privileged = user.roles.length > 0;
     if (privileged && userDiff.changes.length > 0) {
@@ -119,6 +126,12 @@ export function diff(input: DiffInput): DiffResult {
     }
   }
   users.sort((a, b) => compareNatural(a.userPrincipalName, b.userPrincipalName));
+  if (input.authMethods === false && users.some((u) => u.skipped.some((c) => c.kind === "authMethod"))) {
+    warnings.push({
+      message:
+        "authentication methods were not checked (--no-auth-methods): this plan shows none of their changes; apply plans them in full",
+    });
+  }
   return {
     users,
     errors,

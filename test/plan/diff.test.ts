@@ -1,7 +1,7 @@
+import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DiffInput, diff } from "../../src/plan/diff.js";
-import { authValueDigest } from "../../src/plan/diff-auth.js";
 import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
 import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
 
@@ -409,7 +409,10 @@ describe("authentication methods", () => {
     expect(result.users).toEqual([]);
   });
 
-  it("plans add, update and remove, masked before, canonical after, the method id and a digest", () => {
+  it("plans add, update and remove, masked before, canonical after, the method id and keyed digests", () => {
+    const key = "a key that is not in the plan";
+    // An oracle independent of the code under test: HMAC-SHA256 of Graph's canonical form.
+    const hmac = (value: string) => `hmac-sha256:${createHmac("sha256", key).update(value).digest("hex")}`;
     const result = run(
       [
         {
@@ -418,15 +421,17 @@ describe("authentication methods", () => {
         },
       ],
       [user({ userPrincipalName: ADELE, authentication: methods })],
+      { digestKey: key },
     );
     expect(result.users[0]?.changes).toEqual([
       expect.objectContaining({
         path: "authentication.mobile",
         action: "update",
-        before: "+1 ••••••0110",
+        before: "+1 ••••••••10",
         after: "+1 4255550199",
         methodId: "3179e48a-750b-4051-897c-87b9720928f7",
-        beforeDigest: authValueDigest("mobile", "+1 4255550110"),
+        beforeDigest: hmac("+1 4255550110"),
+        afterDigest: hmac("+1 4255550199"),
         sensitive: true,
       }),
       expect.objectContaining({
