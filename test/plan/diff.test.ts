@@ -231,6 +231,25 @@ describe("users", () => {
     ]);
   });
 
+  it("protects by object id too, which survives a rename, and warns of an entry matching nobody", () => {
+    const result = run(
+      [{ upn: "Renamed@contoso.com", attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: "Renamed@contoso.com", id: "5E7C6A2B-1111-4222-8333-944455556666" })],
+      {
+        config: config({
+          // As roster.yaml loading leaves them: lower-cased.
+          protected: ["5e7c6a2b-1111-4222-8333-944455556666", "gone@contoso.com"],
+        }),
+      },
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "Renamed@contoso.com is protected in roster.yaml, but the profile would change jobTitle",
+    ]);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "roster.yaml protects gone@contoso.com, which matches no user in roster's scope of the tenant (a typo, or a renamed user: protect the object id)",
+    ]);
+  });
+
   it("marks every change to a user holding an admin role as sensitive, with a warning", () => {
     const result = run(
       [{ upn: ADELE, attributes: { jobTitle: "x" } }],
