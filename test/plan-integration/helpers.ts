@@ -8,6 +8,7 @@ import {
   startEmulator,
   type TenantState,
 } from "@roster/graph-emulator";
+import { afterAll, beforeAll } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
@@ -42,6 +43,32 @@ export async function demoState(): Promise<TenantState> {
       user.photo = resolve(REPO_ROOT, "demo", user.photo);
   }
   return state;
+}
+
+/**
+ * The demo tenant in an emulator and a copy of the example repository, for the tests of one file:
+ * started before them, closed after. Read `demo.em` and `demo.dir` inside the tests.
+ */
+export function useDemoTenant(): { readonly em: Emulator; readonly dir: string } {
+  let em: Emulator | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    em = await emulator(await demoState());
+    dir = await exampleRepo();
+  });
+  afterAll(async () => {
+    await em?.close();
+  });
+  return {
+    get em() {
+      if (!em) throw new Error("useDemoTenant: the emulator starts in beforeAll");
+      return em;
+    },
+    get dir() {
+      if (!dir) throw new Error("useDemoTenant: the repository is copied in beforeAll");
+      return dir;
+    },
+  };
 }
 
 /** A user of a state, by UPN (case-insensitive); throws when absent. */

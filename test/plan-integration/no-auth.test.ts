@@ -1,33 +1,16 @@
 // `roster plan --no-auth-methods`, the pull-request plan: its app holds no permission to read
 // authentication methods, so it reads none and says which it left out.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  batchItems,
-  clearRequestLog,
-  demoState,
-  type Emulator,
-  emulator,
-  exampleRepo,
-  requestLog,
-  runPlan,
-} from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { batchItems, clearRequestLog, requestLog, runPlan, useDemoTenant } from "./helpers.js";
 
-let em: Emulator;
-let dir: string;
-beforeAll(async () => {
-  em = await emulator(await demoState());
-  dir = await exampleRepo();
-});
-afterAll(async () => {
-  await em?.close();
-});
+const demo = useDemoTenant();
 
 describe("roster plan --no-auth-methods", () => {
   it("reads no authentication method and skips each one a profile sets, saying why", async () => {
-    await clearRequestLog(em);
-    const run = await runPlan(em, dir, ["--no-auth-methods"]);
+    await clearRequestLog(demo.em);
+    const run = await runPlan(demo.em, demo.dir, ["--no-auth-methods"]);
     expect(run.code, run.err).toBe(0);
-    const reads = [...batchItems(await requestLog(em))];
+    const reads = [...batchItems(await requestLog(demo.em))];
     expect(reads.filter((item) => item.includes("authentication"))).toEqual([]);
     const plan = run.plan;
     if (!plan) throw new Error("a plan was written");
