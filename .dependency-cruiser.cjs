@@ -119,6 +119,16 @@ module.exports = {
       to: { path: "^src/(graph|tenant|apply|render|commands|session|history|cli\\.ts)" },
     },
     {
+      name: "init-writes-files-only",
+      severity: "error",
+      comment:
+        "`roster init` copies templates into a new folder: it reads no repository state and talks to no tenant.",
+      from: { path: "^src/init/" },
+      to: {
+        path: "^src/(config|desired|source|entra|photos|graph|tenant|plan|apply|render|commands|session|history|export|cli\\.ts)",
+      },
+    },
+    {
       name: "commands-are-the-top",
       severity: "error",
       comment: "Commands wire flags to modules; no module imports a command.",

@@ -5,6 +5,7 @@ import type { AuditFlags } from "./commands/audit.js";
 import type { EmulatorFlags } from "./commands/emulator.js";
 import type { ExportFlags } from "./commands/export.js";
 import type { HistoryFlags } from "./commands/history.js";
+import type { InitFlags } from "./commands/init.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
@@ -76,6 +77,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (planFile: string | undefined, options: ApplyFlags) => {
       const { runApply } = await import("./commands/apply.js");
       exitCode = await runApply(planFile, options, io);
+    });
+
+  program
+    .command("init")
+    .description("scaffold a tenant repository: roster.yaml, profiles/, photos/, workflows, package.json")
+    .argument("[dir]", "the new repository's folder (default: the current directory)")
+    .option("--tenant <tenant>", "the tenant's domain or id, for roster.yaml")
+    .option(
+      "--pin <spec>",
+      "how package.json pins roster: roster's tarball (copied into vendor/), a git URL with a tag, an npm alias",
+    )
+    .action(async (dir: string | undefined, options: InitFlags) => {
+      const { runInit } = await import("./commands/init.js");
+      exitCode = await runInit(dir, options, io);
     });
 
   connectionOptions(program.command("export"))

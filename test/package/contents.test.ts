@@ -42,14 +42,22 @@ describe("the npm package", () => {
     expect(paths.filter((p) => /sharp|@img|\.node$/.test(p))).toEqual([]);
   });
 
-  it("carries the bin and the schemas", () => {
+  it("carries the bin, the schemas, and the templates and workflows `roster init` copies", () => {
     for (const file of [
       "dist/bin.js",
       "dist/cli.js",
       "schema/profile.schema.json",
       "schema/roster.schema.json",
+      "templates/tenant/roster.yaml",
+      "templates/tenant/gitignore",
+      "templates/tenant/.vscode/settings.json",
+      "templates/tenant/profiles/.gitkeep",
+      ".github/workflows/plan.yml",
+      ".github/workflows/apply.yml",
+      ".github/workflows/drift.yml",
     ])
       expect(paths).toContain(file);
+    expect(paths).not.toContain(".github/workflows/ci.yml");
     expect(paths.filter((p) => /^(src|test|bench|scripts|demo|profiles|photos)\//.test(p))).toEqual([]);
   });
 
