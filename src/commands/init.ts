@@ -18,19 +18,29 @@ export async function runInit(dir: string | undefined, flags: InitFlags, io: Io)
     cwd: io.cwd,
   });
   for (const file of result.files) io.stdout(`created ${file}\n`);
-  const shown = relative(io.cwd, target) || ".";
-  const steps = [
-    ...(result.tenantPlaceholder ? ["set `tenant:` in roster.yaml to your tenant's domain or id"] : []),
+  const near = relative(io.cwd, target);
+  const path = near === "" ? "." : near.startsWith("..") ? target : near;
+  const shown = /\s/.test(path) ? JSON.stringify(path) : path;
+  const steps: [string, string?][] = [
+    ...(result.tenantPlaceholder
+      ? [["set `tenant:` in roster.yaml to your tenant's domain or id"] as [string]]
+      : []),
     ...(result.tarballMissing
       ? [
-          `put roster's tarball at ${result.pin.slice("file:".length)} (\`npm pack\` makes it), or init again with --pin`,
+          [
+            `put roster's tarball at ${result.pin.slice("file:".length)} (\`npm pack\` makes it), or init again with --pin`,
+          ] as [string],
         ]
       : []),
-    `cd ${shown} && npm install        # installs roster (${result.pin}); commit package-lock.json`,
-    "npx roster export                 # profiles/ and photos/ from the tenant (signs in with `az login`)",
-    "npx roster validate && npx roster plan   # the plan must show no changes",
-    "git init, commit, push; then set up Azure and GitHub as README.md says",
+    [`cd ${shown} && npm install`, `installs roster (${result.pin}); commit package-lock.json`],
+    ["npx roster export", "profiles/ and photos/ from the tenant (sign in first: az login)"],
+    ["npx roster validate && npx roster plan", "the plan shows no changes"],
+    ["set up Azure and GitHub (README.md), then commit and push to main"],
   ];
-  io.stderr(`next:\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join("\n")}\n`);
+  const width = Math.max(...steps.filter(([, why]) => why).map(([what]) => what.length));
+  const lines = steps.map(
+    ([what, why], i) => `  ${i + 1}. ${why ? `${what.padEnd(width)}   # ${why}` : what}`,
+  );
+  io.stderr(`next:\n${lines.join("\n")}\n`);
   return 0;
 }
