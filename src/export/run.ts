@@ -10,7 +10,7 @@ import type { AttributeSelection } from "./attributes.js";
 import { profileYaml } from "./emit.js";
 import { type GroupBy, layoutProfiles } from "./layout.js";
 import { photoFile, showsSamePicture } from "./photo.js";
-import { buildProfile, subKeysToWrite } from "./profile.js";
+import { buildProfile, schemaProblems, subKeysToWrite } from "./profile.js";
 import type { StepProgress } from "./progress.js";
 import { type ExportGraph, listUsers, readAuthenticationMethods, readManagers, readPhotos } from "./read.js";
 import { fileWriter, sameTextIgnoringCrlf, type WriteOutcome } from "./write.js";
@@ -83,10 +83,22 @@ export async function runExport(
   progress.done();
 
   const protectedUpns = new Set(config.protected);
-  const users = listed.filter((u) => !protectedUpns.has(u.userPrincipalName.toLowerCase()));
-  const protectedSkipped = listed
-    .filter((u) => protectedUpns.has(u.userPrincipalName.toLowerCase()))
-    .map((u) => u.userPrincipalName);
+  const warnings: ExportReport["warnings"] = [];
+  const protectedSkipped: string[] = [];
+  const users = listed.filter((user) => {
+    if (protectedUpns.has(user.userPrincipalName.toLowerCase())) {
+      protectedSkipped.push(user.userPrincipalName);
+      return false;
+    }
+    // A profile needs a UPN and an id roster validate accepts; Graph's always are, but say so if not.
+    const problems = schemaProblems({ userPrincipalName: user.userPrincipalName, id: user.id });
+    if (problems.length > 0)
+      warnings.push({
+        userPrincipalName: user.userPrincipalName,
+        message: `not exported: ${problems.join("; ")}`,
+      });
+    return problems.length === 0;
+  });
 
   if (wantsManagers && users.some((u) => u.manager === undefined)) {
     progress.step("reading managers", users.length);
@@ -116,7 +128,6 @@ export async function runExport(
   const writer = fileWriter(root, { force: request.force });
   const photoWriter = fileWriter(root, { force: request.force });
   const photos = { none: 0, otherFile: [] as string[], refused: [] as string[] };
-  const warnings: ExportReport["warnings"] = [];
   if (request.photos) {
     progress.step("photos", users.length);
     await readPhotos(
