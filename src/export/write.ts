@@ -3,6 +3,10 @@
 // modification time stays, and git sees nothing).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { RosterError } from "../errors.js";
+
+/** A file the export could not write (permissions, a full disk, a folder where a file goes). */
+export class ExportWriteError extends RosterError {}
 
 export type WriteOutcome = "written" | "unchanged" | "overwritten" | "skipped";
 
@@ -30,7 +34,9 @@ export function fileWriter(root: string, options: { force: boolean }): FileWrite
       const path = join(root, file);
       const existing = await readFile(path).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return undefined;
-        throw error;
+        throw new ExportWriteError(`cannot read ${file}: ${error.code ?? error}`, {
+          hint: "move it out of the way (a folder, or a file roster may not read), then export again",
+        });
       });
       let outcome: WriteOutcome;
       if (existing === undefined) outcome = "written";
@@ -40,12 +46,21 @@ export function fileWriter(root: string, options: { force: boolean }): FileWrite
       counts[outcome]++;
       if (outcome === "skipped") skipped.push(file);
       if (outcome === "written" || outcome === "overwritten") {
-        const dir = dirname(path);
-        if (!madeDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          madeDirs.add(dir);
+        try {
+          const dir = dirname(path);
+          if (!madeDirs.has(dir)) {
+            await mkdir(dir, { recursive: true });
+            madeDirs.add(dir);
+          }
+          await writeFile(path, bytes);
+        } catch (error) {
+          throw new ExportWriteError(
+            `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+            {
+              hint: "check the permissions of the repository's folders, then export again",
+            },
+          );
         }
-        await writeFile(path, bytes);
       }
       return outcome;
     },

@@ -4,6 +4,7 @@
 // are roster's own (.github/workflows/), which install roster with `npm ci` and run its bin, so a
 // tenant repository runs exactly what roster's repository runs and never holds a copy of src/.
 // Nothing is written unless every file can be written new: init never overwrites anything.
+import { constants } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,6 +72,9 @@ export async function scaffold(request: InitRequest): Promise<InitResult> {
   }
   if (pin.vendor) planned.push({ path: pin.vendor.path, from: pin.vendor.from });
 
+  const folder = await stat(request.dir).catch(() => undefined);
+  if (folder && !folder.isDirectory())
+    throw new UsageError(`${request.dir} is a file, not a folder`, { hint: "name a new or empty folder" });
   const conflicts: string[] = [];
   for (const file of planned) if (await exists(join(request.dir, file.path))) conflicts.push(file.path);
   if (conflicts.length > 0)
@@ -81,10 +85,17 @@ export async function scaffold(request: InitRequest): Promise<InitResult> {
 
   for (const file of planned) {
     const target = join(request.dir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    // wx: should a file appear meanwhile, fail rather than overwrite it.
-    if (file.from !== undefined) await copyFile(file.from, target, 1 /* COPYFILE_EXCL */);
-    else await writeFile(target, file.content as Buffer, { flag: "wx" });
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      // wx / COPYFILE_EXCL: should a file appear meanwhile, fail rather than overwrite it.
+      if (file.from !== undefined) await copyFile(file.from, target, constants.COPYFILE_EXCL);
+      else await writeFile(target, file.content as Buffer, { flag: "wx" });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new UsageError(`cannot write ${target}: ${code}`, {
+        hint: "check the folder's permissions; files written before this one are left in place",
+      });
+    }
   }
   return {
     files: planned.map((f) => f.path).sort(),

@@ -131,3 +131,27 @@ describe("runExport", () => {
     await expect(exportWith(graph)).rejects.toBe(denied);
   });
 });
+
+describe("runExport, files in the way", () => {
+  it("a folder where a profile goes is one line saying what to move", async () => {
+    const root = await testdir({
+      "roster.yaml": "tenant: contoso.onmicrosoft.com\n",
+      "profiles/user1.yaml/x": "",
+    });
+    const graph = fakeGraph([user(1)], () => ({ status: 404, body: undefined }));
+    const run = runExport(
+      graph,
+      {
+        root,
+        config,
+        attributes: parseAttributes("displayName", schemas().profileKeys, config),
+        groupBy: "none",
+        photos: false,
+        authMethods: false,
+        force: false,
+      },
+      createStepProgress(captureIo()),
+    );
+    await expect(run).rejects.toThrow("cannot read profiles/user1.yaml: EISDIR");
+  });
+});

@@ -92,6 +92,15 @@ describe("roster init", () => {
     expect(await readFile(join(dir, "README.md"), "utf8")).toBe("# ours\n");
   });
 
+  it("says so when DIR is a file", async () => {
+    const dir = await testdir({ taken: "a file" });
+    const run = await runInit(dir, ["taken", "--tenant", "contoso.onmicrosoft.com"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toBe(
+      `error: ${join(dir, "taken")} is a file, not a folder\nhint: name a new or empty folder\n`,
+    );
+  });
+
   it("copies a local tarball into vendor/ and pins it by path", async () => {
     const dir = await testdir({ "dl/roster-9.9.9.tgz": "not really a tarball" });
     const run = await runInit(dir, [
