@@ -3,7 +3,9 @@ import { Command, CommanderError, Option } from "commander";
 import type { ApplyFlags } from "./commands/apply.js";
 import type { AuditFlags } from "./commands/audit.js";
 import type { EmulatorFlags } from "./commands/emulator.js";
+import type { ExportFlags } from "./commands/export.js";
 import type { HistoryFlags } from "./commands/history.js";
+import type { InitFlags } from "./commands/init.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
@@ -79,6 +81,42 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (planFile: string | undefined, options: ApplyFlags) => {
       const { runApply } = await import("./commands/apply.js");
       exitCode = await runApply(planFile, options, io);
+    });
+
+  program
+    .command("init")
+    .description("scaffold a tenant repository: roster.yaml, profiles/, photos/, workflows, package.json")
+    .argument("[dir]", "the new repository's folder (default: the current directory)")
+    .option("--tenant <tenant>", "the tenant's domain or id, for roster.yaml")
+    .option(
+      "--pin <spec>",
+      "how package.json pins roster: roster's tarball (copied into vendor/), a git URL with a tag, an npm alias",
+    )
+    .action(async (dir: string | undefined, options: InitFlags) => {
+      const { runInit } = await import("./commands/init.js");
+      exitCode = await runInit(dir, options, io);
+    });
+
+  connectionOptions(program.command("export"))
+    .description("write profiles/ and photos/ from the tenant, so that a plan right after is empty")
+    .option("--filter <odata>", "only the users this OData $filter selects (within roster.yaml's scope)")
+    .option(
+      "--attributes <list>",
+      "profile keys to write, comma-separated: `default`, `all`, keys, object.subKey",
+      "default",
+    )
+    .addOption(
+      new Option("--group-by <grouping>", "sub-folders of profiles/")
+        .choices(["department", "none"])
+        .default("department"),
+    )
+    .option("--photos", "write users' photos to photos/ (the default)")
+    .option("--no-photos", "leave photos out")
+    .option("--auth-methods", "also write authentication methods (personal data: they go into git)")
+    .option("--force", "overwrite files that differ from the tenant (default: leave them, and list them)")
+    .action(async (options: ExportFlags) => {
+      const { runExportCommand } = await import("./commands/export.js");
+      exitCode = await runExportCommand(options, io);
     });
 
   program
