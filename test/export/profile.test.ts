@@ -168,7 +168,7 @@ describe("buildProfile", () => {
     // Without its mobile number, the alternate mobile would not validate either.
     expect(profile.data).not.toHaveProperty("authentication");
     expect(profile.warnings).toEqual([
-      "authentication.mobile (••••••0110) left out: roster validate would refuse it",
+      "authentication.mobile (••••••••10) left out: roster validate would refuse it",
     ]);
     expect(profile.warnings.join()).not.toContain("4255550110");
   });
