@@ -165,6 +165,7 @@ function innerRequest(outer: EmulatorRequest, item: BatchItem): EmulatorRequest 
     body: item.body,
     origin: outer.origin,
     inBatch: true,
+    caller: outer.caller,
   };
 }
 

@@ -49,6 +49,8 @@ export class EmulatorContext {
     public latencyMs = 0,
     /** Called with unexpected handler errors (emulator bugs), which clients see as 500. */
     public onInternalError: (err: unknown) => void = () => {},
+    /** Ignore the state's apps: any token may do anything (a quick local try of a demo state). */
+    readonly anyToken = false,
   ) {
     this.current = store;
     this.throttle = new Throttle(defaultThrottleConfig(store.size), () => this.current.tenant.id);

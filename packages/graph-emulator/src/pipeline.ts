@@ -3,6 +3,7 @@
 // both kinds through this one function is what makes batch items behave exactly like direct calls.
 import { randomUUID } from "node:crypto";
 import type { EmulatorContext } from "./context.js";
+import { authorize } from "./permissions.js";
 import { chargeFor } from "./throttle.js";
 import { type EmulatorRequest, type EmulatorResponse, GraphHttpError } from "./types.js";
 
@@ -29,8 +30,9 @@ export async function runGraphRequest(
     if (effect && effect.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.latencyMs));
     if (effect?.drop) throw new DropConnection("connection dropped by an injected fault");
     if (effect?.error) throw effect.error;
+    authorize(req);
     const charge = chargeFor(req.method, req.segments, req.query);
-    const throttleHeaders = charge ? ctx.throttle.charge(charge) : {};
+    const throttleHeaders = charge ? ctx.throttle.charge(charge, req.caller.appId) : {};
     response = await route(ctx, req);
     response = { ...response, headers: { ...throttleHeaders, ...response.headers } };
   } catch (err) {

@@ -4,6 +4,7 @@
 // fail loudly rather than silently produce a different tenant.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { dumpApps, readApps, type StateApp } from "./apps.js";
 import { authMethodsFromState } from "./auth-methods.js";
 import { forEachBounded } from "./bounded.js";
 import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
@@ -30,6 +31,8 @@ export interface StateUser {
 
 export interface TenantState {
   tenant?: { id?: string; domains?: string[] };
+  /** App registrations and their permissions; absent = any token may do anything. */
+  apps?: StateApp[];
   users: StateUser[];
 }
 
@@ -43,12 +46,18 @@ const PHOTO_CONCURRENCY = 8;
 /** Builds a Store from parsed state-file JSON; `baseDir` resolves relative photo paths. */
 export async function loadState(state: unknown, baseDir: string): Promise<Store> {
   if (!isObject(state)) throw new StateError("the state must be a JSON object with a `users` array");
-  const unknownTop = Object.keys(state).filter((k) => k !== "tenant" && k !== "users");
+  const unknownTop = Object.keys(state).filter((k) => !["tenant", "apps", "users"].includes(k));
   if (unknownTop.length > 0) throw new StateError(`unknown top-level key '${unknownTop[0]}'`);
   if (!Array.isArray(state.users)) throw new StateError("`users` must be an array");
   const rawUsers: unknown[] = state.users;
 
-  const store = new Store(readTenant(state.tenant, rawUsers));
+  let apps: ReturnType<typeof readApps>;
+  try {
+    apps = readApps(state.apps);
+  } catch (err) {
+    throw new StateError((err as Error).message);
+  }
+  const store = new Store(readTenant(state.tenant, rawUsers), apps);
   const managers: { user: StoredUser; ref: string; where: string }[] = [];
   const photos: { user: StoredUser; ref: string; where: string }[] = [];
   rawUsers.forEach((raw, index) => {
@@ -102,6 +111,7 @@ export async function loadStateFile(file: string): Promise<Store> {
 export function dumpState(store: Store): TenantState {
   return {
     tenant: { id: store.tenant.id, domains: [...store.tenant.domains] },
+    ...(store.apps.length > 0 ? { apps: dumpApps(store.apps) } : {}),
     users: store.all().map((user) => {
       const out: StateUser = { ...user.props };
       if (user.managerId) {

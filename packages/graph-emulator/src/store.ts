@@ -3,6 +3,7 @@
 // remembers, per user, what changed when (for delta) and the value before the last write (for the
 // eventual-consistency mode, where reads shortly after a write still see the old value).
 import { randomUUID } from "node:crypto";
+import type { AppRegistration } from "./apps.js";
 import type { StoredUser } from "./types.js";
 
 export interface Tenant {
@@ -45,7 +46,16 @@ export class Store {
   /** Eventual-consistency window in ms; 0 = every read sees the latest write. */
   staleReadMs = 0;
 
-  constructor(readonly tenant: Tenant) {}
+  constructor(
+    readonly tenant: Tenant,
+    /** App registrations that may call; empty = any token may do anything. */
+    readonly apps: readonly AppRegistration[] = [],
+  ) {}
+
+  /** The app a bearer token stands for. */
+  appOfToken(token: string): AppRegistration | undefined {
+    return this.apps.find((app) => app.token === token);
+  }
 
   get size(): number {
     return this.users.length;

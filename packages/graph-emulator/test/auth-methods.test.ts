@@ -8,7 +8,7 @@ import {
   PHONE_METHOD_IDS,
 } from "../src/auth-methods.js";
 import type { EmulatorRequest, StoredUser } from "../src/types.js";
-import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
+import { CALLER, expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
 const MOBILE = "3179e48a-750b-4051-897c-87b9720928f7";
 const ALTERNATE = "b6332ec1-7057-4abe-9331-3d72feddfe41";
@@ -37,6 +37,7 @@ function call(user: StoredUser, method: string, path: string, options: CallOptio
     body,
     origin: ORIGIN,
     inBatch: false,
+    caller: CALLER,
   };
   return handleAuthMethodsRequest(req, user, rest);
 }
