@@ -177,6 +177,9 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
     if (value !== null && !hasType(spec.type, value)) {
       throw new StateError(`${label}: '${key}' must be ${describeType(spec.type)}`);
     }
+    if (holdsEmptyString(value)) {
+      throw new StateError(`${label}: '${key}' holds an empty string, which Graph never stores (use null)`);
+    }
     props[key] = value;
   }
   if (typeof props.mail === "string" && props.proxyAddresses === undefined) {
@@ -287,6 +290,13 @@ function describeType(type: string): string {
     orgData: "an object with division and costCenter",
   };
   return names[type] ?? "an object";
+}
+
+/** "" anywhere in a property value: a string, an item of a collection, a sub-property. */
+function holdsEmptyString(value: unknown): boolean {
+  if (value === "") return true;
+  if (Array.isArray(value)) return value.some(holdsEmptyString);
+  return isObject(value) && Object.values(value).some(holdsEmptyString);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

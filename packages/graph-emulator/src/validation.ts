@@ -96,6 +96,8 @@ function checkValue(name: string, spec: PropSpec, value: unknown, user: StoredUs
 
 function checkString(name: string, spec: PropSpec, value: unknown): string {
   if (typeof value !== "string") throw invalidValue(name);
+  // Graph stores no empty strings: "" is refused, `null` clears (user-update; graph-contract §1.1).
+  if (value === "") throw invalidValue(name);
   if (spec.maxLength !== undefined && value.length > spec.maxLength) throw invalidValue(name);
   if (spec.values && !spec.values.includes(value)) throw invalidValue(name);
   if (spec.notNull && value.trim() === "") throw invalidValue(name);
@@ -110,6 +112,7 @@ function checkString(name: string, spec: PropSpec, value: unknown): string {
 function checkStringArray(name: string, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) throw invalidValue(name);
   const values = value as string[];
+  if (values.some((v) => v === "")) throw invalidValue(name);
   if (name === "businessPhones") {
     // A collection on read, but Graph accepts a single value on write.
     if (values.length > 1 || values.some((v) => v.length > 64)) throw invalidValue(name);
@@ -131,7 +134,7 @@ function checkOrgData(name: string, value: unknown): Record<string, string | nul
     if (key !== "division" && key !== "costCenter") {
       throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
     }
-    if (sub !== null && typeof sub !== "string") throw invalidValue(name);
+    if (sub !== null && (typeof sub !== "string" || sub === "")) throw invalidValue(name);
     out[key] = sub;
   }
   return out;
@@ -153,7 +156,8 @@ function checkExtensionAttributes(
     if (!EXTENSION_ATTRIBUTES.includes(key)) {
       throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
     }
-    if (sub !== null && (typeof sub !== "string" || sub.length > 1024)) throw invalidValue(name);
+    if (sub !== null && (typeof sub !== "string" || sub === "" || sub.length > 1024))
+      throw invalidValue(name);
     out[key] = sub;
   }
   return out;

@@ -65,6 +65,28 @@ describe("PATCH /users/{id}", () => {
     );
   });
 
+  it("refuses an empty string for any property or sub-property (null clears instead)", async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ jobTitle: "" }, "jobTitle"],
+      [{ department: "", officeLocation: "x" }, "department"],
+      [{ businessPhones: [""] }, "businessPhones"],
+      [{ employeeOrgData: { division: "", costCenter: "1" } }, "employeeOrgData"],
+      [{ onPremisesExtensionAttributes: { extensionAttribute1: "" } }, "onPremisesExtensionAttributes"],
+    ];
+    for (const [body, property] of cases) {
+      expectGraphError(
+        await patch("adele@contoso.com", body),
+        400,
+        "Request_BadRequest",
+        `Invalid value specified for property '${property}' of resource 'User'.`,
+      );
+    }
+    expect((await get("adele@contoso.com", "jobTitle,officeLocation")).jobTitle).toBe("Retail Manager");
+    expect((await patch("adele@contoso.com", { jobTitle: null })).status).toBe(204);
+    expect((await get("adele@contoso.com", "jobTitle")).jobTitle).toBeNull();
+    expect((await patch("adele@contoso.com", { jobTitle: "Retail Manager" })).status).toBe(204);
+  });
+
   it("accepts one business phone only", async () => {
     expectGraphError(
       await patch("alex@contoso.com", { businessPhones: ["+1 425 555 0100", "+1 425 555 0101"] }),

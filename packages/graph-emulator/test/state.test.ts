@@ -48,6 +48,14 @@ describe("state loading", () => {
       "users[0] (a@x.com): 'jobTitle' must be a string",
     );
     await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", jobTitle: "" }] },
+      "users[0] (a@x.com): 'jobTitle' holds an empty string, which Graph never stores (use null)",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", employeeOrgData: { division: "" } }] },
+      "users[0] (a@x.com): 'employeeOrgData' holds an empty string, which Graph never stores (use null)",
+    );
+    await expectStateError(
       { users: [{ userPrincipalName: "a@x.com", manager: "b@x.com" }] },
       "users[0] (a@x.com): manager 'b@x.com' is not a user in the state",
     );
