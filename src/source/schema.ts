@@ -123,6 +123,18 @@ function toDiagnostic(e: ErrorObject, kind: FileKind, source: YamlSource): Diagn
         expected.startsWith("string") && typeof actual === "number" ? ` (quote it: "${actual}")` : "";
       return error(source.locate(path), `${subject} must be ${expected}, found ${describe(actual)}${hint}`);
     }
+    case "minLength": {
+      // Graph refuses "" (400 "Invalid value specified for property …"); null is how a value is
+      // cleared, so the repository has one spelling of "empty", the one Graph stores and returns.
+      const type = (e.parentSchema as JsonSchema | undefined)?.type;
+      const clearable = Array.isArray(type) && type.includes("null");
+      return error(
+        source.locate(path),
+        clearable
+          ? `${subject} is an empty string, which Graph refuses: use null to clear it`
+          : `${subject} is an empty string, which Graph refuses (it cannot be cleared)`,
+      );
+    }
     case "maxLength":
       return error(
         source.locate(path),

@@ -86,6 +86,15 @@ const cases: [fixture: string, exitCode: number, lines: string[]][] = [
     ["profiles/a.yaml:1:1: file is empty; expected a mapping of Graph property names to values"],
   ],
   [
+    "empty-string",
+    1,
+    [
+      "profiles/a.yaml:2:14: `displayName` is an empty string, which Graph refuses (it cannot be cleared)",
+      "profiles/a.yaml:3:11: `jobTitle` is an empty string, which Graph refuses: use null to clear it",
+      "profiles/a.yaml:6:13: `employeeOrgData.division` is an empty string, which Graph refuses: use null to clear it",
+    ],
+  ],
+  [
     "manager-cycle",
     1,
     [
