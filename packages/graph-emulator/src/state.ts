@@ -11,6 +11,7 @@ import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
 import { photoFromImage } from "./photo.js";
 import { Store, type Tenant } from "./store.js";
 import type { EmailMethod, PhoneMethod, StoredPhoto, StoredUser } from "./types.js";
+import { upnProblem } from "./upn.js";
 import { EXTENSION_ATTRIBUTES, propSpec } from "./user-schema.js";
 
 /** One user in the state file: Graph properties by their Graph names plus a few emulator keys. */
@@ -165,6 +166,8 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
   if (typeof upn !== "string" || !/^[^@\s]+@[^@\s]+$/.test(upn)) {
     throw new StateError(`${where}: userPrincipalName must be an address like name@domain`);
   }
+  const problem = upnProblem(upn);
+  if (problem !== undefined) throw new StateError(`${where} (${upn}): userPrincipalName: ${problem}`);
   const label = `${where} (${upn})`;
   const id = raw.id === undefined ? userIdFromUpn(upn) : raw.id;
   if (typeof id !== "string" || !isGuid(id)) throw new StateError(`${label}: id must be a GUID`);

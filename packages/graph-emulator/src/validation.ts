@@ -7,6 +7,7 @@ import { badRequest, dirSyncRefusal, insufficientPrivileges, invalidValue } from
 import { isPrivilegedTarget } from "./privileged-roles.js";
 import type { Store } from "./store.js";
 import type { StoredUser } from "./types.js";
+import { upnProblem } from "./upn.js";
 import { EXTENSION_ATTRIBUTES, type PropSpec, propSpec } from "./user-schema.js";
 
 /** Parses a JSON request body; Graph answers an empty or malformed body with 400. */
@@ -105,7 +106,8 @@ function checkString(name: string, spec: PropSpec, value: unknown): string {
   if (name === "preferredLanguage" && !/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(value))
     throw invalidValue(name);
   if (name === "mail" && (!EMAIL.test(value) || NON_ASCII.test(value))) throw invalidValue(name);
-  if (name === "userPrincipalName" && !/^[^@\s]{1,64}@[^@\s]+$/.test(value)) throw invalidValue(name);
+  if (name === "userPrincipalName" && upnProblem(value) !== undefined)
+    throw badRequest("Property userPrincipalName is invalid.");
   return value;
 }
 

@@ -207,6 +207,27 @@ describe("PATCH /users/{id}", () => {
     await patch(id, { userPrincipalName: "alex@contoso.com" });
   });
 
+  it("refuses a UPN with characters Entra ID does not allow before the @", async () => {
+    const { id } = await get("alex@contoso.com", "id");
+    for (const upn of [
+      "alèx@contoso.com",
+      "alex wilber@contoso.com",
+      "alex+w@contoso.com",
+      "alex.@contoso.com",
+      "alex@w@contoso.com",
+      `${"a".repeat(65)}@contoso.com`,
+    ]) {
+      expectGraphError(
+        await patch(id, { userPrincipalName: upn }),
+        400,
+        "Request_BadRequest",
+        "Property userPrincipalName is invalid.",
+      );
+    }
+    expect((await patch(id, { userPrincipalName: "a.l_e-x!#^~'w@contoso.com" })).status).toBe(204);
+    expect((await patch(id, { userPrincipalName: "alex@contoso.com" })).status).toBe(204);
+  });
+
   it("refuses an empty or malformed body", async () => {
     expectGraphError(
       await raw(em, "PATCH", "/v1.0/users/alex@contoso.com"),

@@ -36,6 +36,10 @@ describe("state loading", () => {
       "users[0]: userPrincipalName must be an address like name@domain",
     );
     await expectStateError(
+      { users: [{ userPrincipalName: "josé@x.com" }] },
+      "users[0] (josé@x.com): userPrincipalName: only A-Z a-z 0-9 ' . - _ ! # ^ ~ may come before the @ (no accents, no spaces)",
+    );
+    await expectStateError(
       { users: [{ userPrincipalName: "a@x.com", id: "42" }] },
       "users[0] (a@x.com): id must be a GUID",
     );
