@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { canonicalPhoneNumber } from "../entra/phone.js";
+import { upnProblem } from "../entra/upn.js";
 import { closest } from "../util/suggest.js";
 import type { YamlSource } from "./yaml.js";
 
@@ -188,7 +189,8 @@ function patternMessage(subject: string, property: string | undefined, value: un
   if (property === "graphUrl")
     return `${subject} ${shown} must be a service root without the version, e.g. "https://graph.microsoft.com"`;
   if (property === "mailNickname") return `${subject} ${shown} must not contain spaces, @ or ()<>[]";:\\,`;
-  return `${subject} ${shown} is not a user principal name (name@domain)`;
+  const problem = typeof value === "string" ? upnProblem(value) : undefined;
+  return `${subject} ${shown} ${problem ?? "is not a user principal name (name@domain)"}`;
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
