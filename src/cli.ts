@@ -1,7 +1,9 @@
 // Commander wiring only: parse flags, call the command, map its result to an exit code.
 import { Command, CommanderError, Option } from "commander";
 import type { ApplyFlags } from "./commands/apply.js";
+import type { AuditFlags } from "./commands/audit.js";
 import type { EmulatorFlags } from "./commands/emulator.js";
+import type { HistoryFlags } from "./commands/history.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
@@ -56,9 +58,33 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option("--auto-approve", "do not ask for confirmation (required when stdin is not a terminal)")
     .option("--allow-mass-change", "allow changing more users than limits.maxUsersChanged")
     .option("--report <file>", "also write the apply report as JSON")
+    .option("--git-note", "record the outcome in a git note (refs/notes/roster) on the applied commit")
     .action(async (planFile: string | undefined, options: ApplyFlags) => {
       const { runApply } = await import("./commands/apply.js");
       exitCode = await runApply(planFile, options, io);
+    });
+
+  program
+    .command("history")
+    .description("one user's attribute-level history from git: who changed what, approval, when applied")
+    .argument("<user>", "a userPrincipalName, or a profile file (profiles/….yaml)")
+    .option("--dir <dir>", "repository root", io.cwd)
+    .option("--since <date>", "only changes merged on or after this date (2026-01-31 or ISO 8601)")
+    .option("--json", "print JSON (schema/history.schema.json)")
+    .action(async (user: string, options: HistoryFlags) => {
+      const { runHistory } = await import("./commands/history.js");
+      exitCode = await runHistory(user, options, io);
+    });
+
+  program
+    .command("audit")
+    .description("desired-state changes merged into the branch: pull request, approval, apply status")
+    .option("--dir <dir>", "repository root", io.cwd)
+    .option("--since <date>", "only changes merged on or after this date (2026-01-31 or ISO 8601)")
+    .option("--json", "print JSON (schema/audit.schema.json)")
+    .action(async (options: AuditFlags) => {
+      const { runAudit } = await import("./commands/audit.js");
+      exitCode = await runAudit(options, io);
     });
 
   program

@@ -2,12 +2,17 @@
 // never a stack trace and never "internal error".
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { startEmulator } from "@roster/graph-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { captureIo } from "../src/io.js";
-import { json, startServer, type TestServer } from "./graph/server.js";
+import { graphError, json, startServer, type TestServer } from "./graph/server.js";
 import { MINIMAL_CONFIG, testdir } from "./helpers/testdir.js";
 
+const CONTOSO = {
+  id: "c0d1e2f3-0000-4000-8000-000000000001",
+  verifiedDomains: [{ name: "contoso.onmicrosoft.com" }],
+};
 let server: TestServer;
 let repo: string;
 let ca: string;
@@ -51,7 +56,8 @@ describe("errors a user can cause", () => {
 
   it("refuses an @odata.nextLink without the version in one line, not as an internal error", async () => {
     server.handle = (req, res) => {
-      if (req.url.startsWith("/v1.0/users"))
+      if (req.url.startsWith("/v1.0/organization")) json(res, 200, { value: [CONTOSO] });
+      else if (req.url.startsWith("/v1.0/users"))
         json(res, 200, { value: [], "@odata.nextLink": "https://elsewhere.example/users?$skiptoken=x" });
       else json(res, 200, { value: [] });
     };
@@ -69,5 +75,100 @@ describe("errors a user can cause", () => {
     });
     expectOneLineError(result, /^error: signing in with Azure CLI login \(AzureCliCredential\) failed: /);
     expect(result.err).toMatch(/^hint: no Azure credential found/m);
+  });
+
+  it("says nothing is listening, once, without retrying, for a refused port", async () => {
+    const closed = await startEmulator({});
+    const origin = closed.origin;
+    await closed.close();
+    const result = await roster(["plan", "--graph-url", origin, "--ca-cert", ca]);
+    expectOneLineError(
+      result,
+      new RegExp(
+        `^error: GET /organization\\?\\$select=id,verifiedDomains: cannot connect to ${origin} \\(ECONNREFUSED\\)$`,
+      ),
+    );
+    expect(result.err).toContain(`hint: nothing is listening at ${origin}: is the emulator running?`);
+    expect(result.err).not.toContain("gave up after");
+  });
+
+  it("tells plain HTTP spoken to an HTTPS port, and the reverse, at once", async () => {
+    const tls = await startEmulator({});
+    const plain = await startEmulator({ http: true });
+    try {
+      const toTls = await roster(["plan", "--graph-url", tls.origin.replace("https:", "http:")]);
+      expectOneLineError(toTls, /cannot connect to http:\/\/127\.0\.0\.1:\d+ \(EHTTPTOHTTPS\)$/);
+      expect(toTls.err).toMatch(/^hint: http:\/\/127\.0\.0\.1:\d+ speaks HTTPS: use https:\/\//m);
+      // Refused at once: the emulator never saw an HTTP request.
+      expect(tls.context.log.all()).toEqual([]);
+
+      const toPlain = await roster([
+        "plan",
+        "--graph-url",
+        plain.origin.replace("http:", "https:"),
+        "--ca-cert",
+        ca,
+      ]);
+      expectOneLineError(toPlain, /cannot connect to https:\/\/127\.0\.0\.1:\d+ \(EPROTO\)$/);
+      expect(toPlain.err).toMatch(/^hint: https:\/\/127\.0\.0\.1:\d+ does not speak HTTPS/m);
+    } finally {
+      await tls.close();
+      await plain.close();
+    }
+  });
+
+  it("says a refused token came from where, and a 403 names the permission to grant", async () => {
+    server.handle = (_req, res) =>
+      json(
+        res,
+        401,
+        graphError("InvalidAuthenticationToken", "Access token has expired or is not yet valid."),
+      );
+    const expired = await roster(["plan", "--graph-url", server.origin, "--ca-cert", ca]);
+    expectOneLineError(
+      expired,
+      /^error: GET \/organization\S*: 401 InvalidAuthenticationToken: Access token has expired/,
+    );
+    expect(expired.err).toContain(
+      "hint: the access token was refused (expired, revoked, or not for this tenant and API); it came from static bearer token from ROSTER_ACCESS_TOKEN",
+    );
+
+    server.handle = (req, res) => {
+      if (req.url.startsWith("/v1.0/organization")) json(res, 200, { value: [CONTOSO] });
+      else
+        json(
+          res,
+          403,
+          graphError("Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
+        );
+    };
+    const denied = await roster(["plan", "--graph-url", server.origin, "--ca-cert", ca]);
+    expectOneLineError(
+      denied,
+      /^error: GET \/users\S*: 403 Authorization_RequestDenied: Insufficient privileges/,
+    );
+    expect(denied.err).toMatch(
+      /^hint: grant the app the Microsoft Graph application permission User\.Read\.All \(or User\.ReadWrite\.All, Directory\.Read\.All\) and admin consent/m,
+    );
+  });
+
+  it("refuses another tenant behind the same URL, naming both", async () => {
+    server.reset();
+    server.handle = (_req, res) =>
+      json(res, 200, {
+        value: [
+          {
+            id: "0a0b0c0d-0000-4000-8000-00000000f00d",
+            verifiedDomains: [{ name: "fabrikam.onmicrosoft.com", isDefault: true }],
+          },
+        ],
+      });
+    const result = await roster(["plan", "--graph-url", server.origin, "--ca-cert", ca]);
+    expectOneLineError(
+      result,
+      /^error: signed in to tenant fabrikam\.onmicrosoft\.com \(0a0b0c0d-0000-4000-8000-00000000f00d\), but roster\.yaml names contoso\.onmicrosoft\.com$/,
+    );
+    expect(result.err).toMatch(/^hint: sign in to the tenant roster\.yaml names/m);
+    expect(server.log.filter((r) => !r.url.startsWith("/v1.0/organization"))).toEqual([]);
   });
 });

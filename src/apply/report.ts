@@ -70,6 +70,8 @@ export interface ApplyReport {
   formatVersion: typeof APPLY_REPORT_FORMAT_VERSION;
   generator: string;
   tenant: string;
+  /** The id of the tenant written to, proven at sign-in. */
+  tenantId: string;
   graphUrl: string;
   /** The repository the apply ran from. */
   git: { commit: string | null; dirty: boolean };
@@ -182,6 +184,8 @@ export interface ReportInput {
   /** The saved plan file, or null for a plan made by this run. */
   planFile: string | null;
   graphUrl: string;
+  /** The tenant apply is signed in to (proven at sign-in). */
+  tenantId: string;
   /** The repository root, for its git state. */
   root: string;
   requests: RequestCounts;
@@ -213,6 +217,7 @@ export async function buildApplyReport(input: ReportInput): Promise<ApplyReport>
     formatVersion: APPLY_REPORT_FORMAT_VERSION,
     generator: `roster ${VERSION}`,
     tenant: plan.tenant,
+    tenantId: input.tenantId,
     graphUrl: input.graphUrl,
     git: await gitState(input.root),
     plan: {

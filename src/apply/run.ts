@@ -52,6 +52,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
       plan,
       planFile: saved?.file ?? null,
       graphUrl: session.graphUrl,
+      tenantId: session.tenant.id,
       root: session.state.root,
       requests: session.requests,
       started,
@@ -73,6 +74,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     );
     const fresh = await makePlanWithTenant(session.state, session.graph, {
       graphUrl: session.graphUrl,
+      tenantId: session.tenant.id,
       onlyUserIds,
       progress: ui.log,
     });
@@ -81,6 +83,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
   } else {
     const fresh = await makePlanWithTenant(session.state, session.graph, {
       graphUrl: session.graphUrl,
+      tenantId: session.tenant.id,
       progress: ui.log,
     });
     ({ plan, actual } = fresh);
@@ -131,6 +134,9 @@ function savedPlanRefusal(plan: Plan, session: Session): string | undefined {
     return `the plan holds ${plural(plan.errors.length, "error")}; fix them and plan again`;
   }
   const tenant = session.state.config.tenant;
+  if (plan.tenantId.toLowerCase() !== session.tenant.id.toLowerCase()) {
+    return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenant.id} (${tenant})`;
+  }
   if (plan.graphUrl !== session.graphUrl || plan.tenant !== tenant) {
     return `the plan was made for ${plan.tenant} at ${plan.graphUrl}, not ${tenant} at ${session.graphUrl}`;
   }

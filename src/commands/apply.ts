@@ -7,6 +7,7 @@ import { createProgress } from "../apply/progress.js";
 import { applyExitCode } from "../apply/report.js";
 import { type ApplyUi, applyPlan } from "../apply/run.js";
 import { readSavedPlan } from "../apply/saved-plan.js";
+import { recordApplyNote } from "../history/notes.js";
 import type { Io } from "../io.js";
 import {
   refusalLines,
@@ -22,6 +23,7 @@ export interface ApplyFlags extends SessionFlags {
   autoApprove?: boolean;
   allowMassChange?: boolean;
   report?: string;
+  gitNote?: boolean;
 }
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<number> {
@@ -42,6 +44,13 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
     if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
     io.stdout(`\n${renderReportText(report)}`);
     if (report.refusal) io.stderr(`error: apply refused: ${report.refusal}\n`);
+    if (flags.gitNote) {
+      // After the report is out: a failure to record the apply must not hide what was applied.
+      const note = await recordApplyNote(session.state.root, report, io.env);
+      io.stderr(
+        `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
+      );
+    }
     return applyExitCode(report);
   } finally {
     session.graph.close();

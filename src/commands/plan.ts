@@ -21,6 +21,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
     const started = Date.now();
     const plan = await makePlan(session.state, session.graph, {
       graphUrl: session.graphUrl,
+      tenantId: session.tenant.id,
       progress: (message) => io.stderr(`${message}\n`),
     });
     if (flags.out) await writeFile(resolve(io.cwd, flags.out), serializePlan(plan));

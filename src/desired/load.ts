@@ -79,19 +79,33 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
 
 /** `_defaults.yaml` sources that apply to `file`, outermost first (the nearest wins). */
 function defaultsChain(file: string, defaultsByDir: Map<string, YamlSource>): YamlSource[] {
-  const chain: YamlSource[] = [];
+  return defaultsDirs(file).flatMap((dir) => {
+    const defaults = defaultsByDir.get(dir);
+    return defaults ? [defaults] : [];
+  });
+}
+
+/**
+ * The folders whose `_defaults.yaml` applies to the profile `file` (repository-relative), outermost
+ * first: `profiles`, then each sub-folder down to the profile's own.
+ */
+export function defaultsDirs(file: string): string[] {
+  const dirs: string[] = [];
   for (
     let dir = posix.dirname(file);
     dir === PROFILES_DIR || dir.startsWith(`${PROFILES_DIR}/`);
     dir = posix.dirname(dir)
   ) {
-    const defaults = defaultsByDir.get(dir);
-    if (defaults) chain.unshift(defaults);
+    dirs.unshift(dir);
   }
-  return chain;
+  return dirs;
 }
 
-function buildProfile(source: YamlSource, chain: YamlSource[]): DesiredProfile {
+/**
+ * A profile with its `_defaults.yaml` chain (outermost first) applied: the merge rules of roster,
+ * shared with `roster history`, which rebuilds past profiles from git.
+ */
+export function buildProfile(source: YamlSource, chain: YamlSource[]): DesiredProfile {
   const attributes = new Map<string, Sourced>();
   const special = new Set(["userPrincipalName", "id", "manager", "photo", "authentication"]);
   let manager: Sourced<string | null> | undefined;
@@ -143,8 +157,11 @@ function buildProfile(source: YamlSource, chain: YamlSource[]): DesiredProfile {
   return profile;
 }
 
-/** The photo a profile names, or the default `photos/<stem>.<ext>`; only paths here, no bytes. */
-function resolvePhoto(
+/**
+ * The photo a profile names, or the default `photos/<stem>.<ext>`; only paths here, no bytes.
+ * `photoNames` are the image files directly in photos/ (groupPhotoNames).
+ */
+export function resolvePhoto(
   root: string,
   source: YamlSource,
   photoNames: Map<string, string[]>,
@@ -190,14 +207,17 @@ function resolvePhoto(
 
 /** Image files directly in photos/, grouped by stem (the default-photo candidates). */
 async function listPhotoNames(root: string): Promise<Map<string, string[]>> {
-  const byStem = new Map<string, string[]>();
-  let names: string[];
   try {
-    names = (await readdir(join(root, PHOTOS_DIR))).sort();
+    return groupPhotoNames(await readdir(join(root, PHOTOS_DIR)));
   } catch {
-    return byStem;
+    return new Map();
   }
-  for (const name of names) {
+}
+
+/** File names in photos/ grouped by stem, images only, sorted: the default-photo candidates. */
+export function groupPhotoNames(names: readonly string[]): Map<string, string[]> {
+  const byStem = new Map<string, string[]>();
+  for (const name of [...names].sort()) {
     const ext = extname(name);
     if (!PHOTO_EXTENSIONS.includes(ext.toLowerCase())) continue;
     const stem = basename(name, ext);

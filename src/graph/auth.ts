@@ -52,6 +52,9 @@ export class SignInError extends RosterError {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Where Entra ID signs apps in for the global cloud (@azure/identity's default). */
+export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
+
 export function selectCredential(env: Env = process.env, fetchImpl: typeof fetch = fetch): CredentialChoice {
   const token = env.ROSTER_ACCESS_TOKEN;
   if (token) {
@@ -63,7 +66,10 @@ export function selectCredential(env: Env = process.env, fetchImpl: typeof fetch
   }
   const tenantId = env.AZURE_TENANT_ID;
   const clientId = env.AZURE_CLIENT_ID;
-  const app = `client ${clientId}, tenant ${tenantId}`;
+  // Sovereign clouds sign in elsewhere (https://login.microsoftonline.us, …): named in every error.
+  const authorityHost = env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST;
+  const options = { authorityHost };
+  const app = `client ${clientId}, tenant ${tenantId}, authority ${authorityHost}`;
 
   // In a GitHub Actions job with `permissions: id-token: write`. A callback fetches a fresh GitHub
   // ID token whenever Entra needs one, so long jobs never hit the short assertion lifetime that
@@ -73,7 +79,7 @@ export function selectCredential(env: Env = process.env, fetchImpl: typeof fetch
     return {
       kind: "github-oidc",
       description: `GitHub Actions OIDC federation (ClientAssertionCredential, ${app})`,
-      create: () => new ClientAssertionCredential(tenantId, clientId, getAssertion),
+      create: () => new ClientAssertionCredential(tenantId, clientId, getAssertion, options),
     };
   }
   if (env.AZURE_FEDERATED_TOKEN_FILE) {
@@ -82,7 +88,7 @@ export function selectCredential(env: Env = process.env, fetchImpl: typeof fetch
     return {
       kind: "workload-identity",
       description: `workload identity (WorkloadIdentityCredential, ${app}, token file ${tokenFilePath})`,
-      create: () => new WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath }),
+      create: () => new WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, ...options }),
     };
   }
   if (env.AZURE_CLIENT_SECRET) {
@@ -91,7 +97,7 @@ export function selectCredential(env: Env = process.env, fetchImpl: typeof fetch
     return {
       kind: "client-secret",
       description: `client secret (ClientSecretCredential, ${app})`,
-      create: () => new ClientSecretCredential(tenantId!, clientId!, secret),
+      create: () => new ClientSecretCredential(tenantId!, clientId!, secret, options),
     };
   }
   if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
@@ -100,7 +106,7 @@ export function selectCredential(env: Env = process.env, fetchImpl: typeof fetch
     return {
       kind: "client-certificate",
       description: `client certificate (ClientCertificateCredential, ${app}, ${certificatePath})`,
-      create: () => new ClientCertificateCredential(tenantId!, clientId!, certificatePath),
+      create: () => new ClientCertificateCredential(tenantId!, clientId!, certificatePath, options),
     };
   }
   return {
@@ -159,4 +165,18 @@ export class StaticTokenCredential implements TokenCredential {
  */
 export function graphScopes(graphUrl: string): string[] {
   return [`${new URL(graphUrl).origin}/.default`];
+}
+
+/** The `tid` claim of a JWT access token, or undefined for anything else (e.g. a static test token). */
+export function tenantIdOfToken(token: string): string | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8")) as {
+      tid?: unknown;
+    };
+    return typeof payload.tid === "string" ? payload.tid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { GraphRequest } from "@microsoft/microsoft-graph-client";
 import { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { RosterError } from "../errors.js";
-import { graphScopes, SignInError } from "./auth.js";
+import { graphScopes, SignInError, tenantIdOfToken } from "./auth.js";
 import type { BatchItem, BatchRequestJson, BatchResult, ChunkResponse, RawBatchResponse } from "./batch.js";
 import { MAX_BATCH_SIZE, runBatch } from "./batch.js";
 import type { GraphRequestError } from "./errors.js";
@@ -103,6 +103,8 @@ export interface GraphClient {
   batch(items: readonly BatchItem[]): Promise<BatchResult[]>;
   /** Many GETs through `batch`. */
   batchGet(paths: readonly string[], headers?: Record<string, string>): Promise<BatchResult[]>;
+  /** The `tid` claim of the current access token, when it is a JWT. */
+  tokenTenantId(): Promise<string | undefined>;
   /** Release kept-alive sockets. */
   close(): void;
 }
@@ -156,6 +158,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         throw errorFromNetwork({
           method,
           path: relative,
+          origin: base.origin,
           error: call.networkError,
           clientRequestId: call.clientRequestId,
           attempts: call.attempts,
@@ -176,6 +179,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       result.error = errorFromResponse({
         method,
         path: relative,
+        ...(options.credentialDescription ? { credential: options.credentialDescription } : {}),
         status: response.status,
         statusText: response.statusText,
         headers,
@@ -273,6 +277,13 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     },
     batch,
     batchGet: (paths, headers) => batch(paths.map((url) => ({ method: "GET", url, headers }))),
+    async tokenTenantId() {
+      try {
+        return tenantIdOfToken(await getToken());
+      } catch (error) {
+        throw new SignInError(error, options.credentialDescription ?? "the configured credential");
+      }
+    },
     close: () => transport.close(),
   };
 }

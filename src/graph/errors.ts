@@ -3,6 +3,10 @@
 // secret: never request headers, never the full URL's host credentials, never a token.
 // Error shape: https://learn.microsoft.com/graph/errors (graph-contract §7.4).
 import { RosterError } from "../errors.js";
+import { permissionHint } from "./permissions.js";
+
+/** The code the transport gives a plain-HTTP request answered by a TLS server (see transport.ts). */
+export const HTTP_TO_HTTPS = "EHTTPTOHTTPS";
 
 /** Why the retry loop stopped retrying a retryable failure. */
 export type GiveUpReason = "maxAttempts" | "waitCeiling";
@@ -22,6 +26,10 @@ export interface GraphRequestErrorInit {
   gaveUp?: GiveUpReason;
   /** Milliseconds spent sleeping between attempts. */
   waitedMs?: number;
+  /** The service root's origin (`https://graph.microsoft.com`), for errors without a response. */
+  origin?: string;
+  /** Which credential the token came from, for a 401. */
+  credential?: string;
   cause?: unknown;
 }
 
@@ -37,8 +45,11 @@ export class GraphRequestError extends RosterError {
   readonly gaveUp?: GiveUpReason;
   readonly waitedMs: number;
 
+  readonly origin?: string;
+
   constructor(init: GraphRequestErrorInit) {
-    super(init.message, { cause: init.cause });
+    super(init.message, { cause: init.cause, hint: hintFor(init) });
+    this.origin = init.origin;
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
@@ -58,6 +69,10 @@ export class GraphRequestError extends RosterError {
 
   /** One line for users: `GET /users/x: 404 Request_ResourceNotFound: … (request-id …)`. */
   override describe(): string {
+    if (this.status === 0 && this.origin && CONNECT_CODES.has(this.code)) {
+      // The socket's own message repeats the address; the origin and the code say it all.
+      return `${this.method} ${this.path}: cannot connect to ${this.origin} (${this.code})`;
+    }
     const head = this.status === 0 ? this.code : `${this.status} ${this.code}`;
     const ids = [
       this.requestId && `request-id ${this.requestId}`,
@@ -71,8 +86,7 @@ export class GraphRequestError extends RosterError {
     } else if (this.gaveUp === "maxAttempts") {
       line += `; gave up after ${this.attempts} attempts`;
     }
-    const hint = tlsHint(this.code);
-    return hint ? `${line}. ${hint}` : line;
+    return line;
   }
 }
 
@@ -92,6 +106,7 @@ interface GraphErrorBody {
 export function errorFromResponse(args: {
   method: string;
   path: string;
+  credential?: string;
   status: number;
   statusText?: string;
   headers: Headers | Record<string, string>;
@@ -123,6 +138,7 @@ export function errorFromResponse(args: {
     attempts: args.attempts,
     gaveUp: args.gaveUp,
     waitedMs: args.waitedMs,
+    ...(args.credential ? { credential: args.credential } : {}),
   });
 }
 
@@ -130,6 +146,7 @@ export function errorFromResponse(args: {
 export function errorFromNetwork(args: {
   method: string;
   path: string;
+  origin?: string;
   error: unknown;
   clientRequestId?: string;
   attempts?: number;
@@ -147,6 +164,7 @@ export function errorFromNetwork(args: {
     attempts: args.attempts,
     gaveUp: args.gaveUp,
     waitedMs: args.waitedMs,
+    ...(args.origin ? { origin: args.origin } : {}),
     cause: args.error,
   });
 }
@@ -166,7 +184,33 @@ const TLS_CODES = new Set([
   "CERT_HAS_EXPIRED",
 ]);
 
-function tlsHint(code: string): string | undefined {
-  if (!TLS_CODES.has(code)) return undefined;
-  return "The server's certificate is not trusted: for the emulator pass its certificate with --ca-cert or ROSTER_CA_CERT";
+/** Network failures that mean "the connection never got going": no retry helps. */
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", HTTP_TO_HTTPS, "EPROTO"]);
+
+/** What to do about a failure, where roster can tell. */
+function hintFor(init: GraphRequestErrorInit): string | undefined {
+  const origin = init.origin ?? "the Graph URL";
+  if (init.status === 401) {
+    return `the access token was refused (expired, revoked, or not for this tenant and API); it came from ${init.credential ?? "the configured credential"}: get a new one`;
+  }
+  if (init.status === 403) return permissionHint(init.method, init.path);
+  if (init.status !== 0) return undefined;
+  if (TLS_CODES.has(init.code)) {
+    return "the server's certificate is not trusted: for the emulator pass its certificate with --ca-cert or ROSTER_CA_CERT";
+  }
+  switch (init.code) {
+    case "ECONNREFUSED":
+      return `nothing is listening at ${origin}: is the emulator running? is --graph-url (or ROSTER_GRAPH_URL, graphUrl in roster.yaml) right?`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `the host of ${origin} cannot be resolved: check --graph-url (or ROSTER_GRAPH_URL, graphUrl in roster.yaml) and the network`;
+    case HTTP_TO_HTTPS:
+      return `${origin} speaks HTTPS: use https:// (with --ca-cert for the emulator's certificate)`;
+    case "EPROTO":
+      return /wrong version number/i.test(init.message)
+        ? `${origin} does not speak HTTPS: use http:// only for the emulator started with --http`
+        : undefined;
+    default:
+      return undefined;
+  }
 }

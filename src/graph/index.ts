@@ -29,4 +29,6 @@ export type { RequestCounts } from "./requests.js";
 export { requestCounter } from "./requests.js";
 export type { RetryOptions, RetryPolicy } from "./retry.js";
 export { DEFAULT_RETRY, decideRetry, parseRetryAfter } from "./retry.js";
+export type { SignedInTenant } from "./tenant.js";
+export { assertExpectedTenant, readSignedInTenant, TenantMismatchError } from "./tenant.js";
 export { GraphUrlError, parseGraphUrl } from "./url.js";

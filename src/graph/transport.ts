@@ -7,6 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
+import { HTTP_TO_HTTPS } from "./errors.js";
 import type { Semaphore } from "./semaphore.js";
 
 export interface TransportOptions {
@@ -44,9 +45,27 @@ export class NodeTransport implements Middleware {
     const release = await this.#semaphore.acquire();
     try {
       context.response = await this.#send(url, options.method ?? "GET", headers, body ?? undefined);
+    } catch (error) {
+      throw await this.#explain(url, error);
     } finally {
       release();
     }
+  }
+
+  /**
+   * A plain-HTTP request to a TLS port is reset without a word, which looks like a dropped
+   * connection and would be retried for a minute. One TLS handshake tells the two apart, so the
+   * error says what to fix at once (and is not retried).
+   */
+  async #explain(url: string, error: unknown): Promise<unknown> {
+    const target = new URL(url);
+    if (target.protocol !== "http:" || (error as NodeJS.ErrnoException)?.code !== "ECONNRESET") return error;
+    const port = Number(target.port || 80);
+    if (!(await speaksTls(target.hostname.replace(/^\[|\]$/g, ""), port))) return error;
+    return Object.assign(new Error(`${target.origin} answered a TLS handshake: it speaks HTTPS, not HTTP`), {
+      code: HTTP_TO_HTTPS,
+      cause: error,
+    });
   }
 
   /** Frees kept-alive sockets so the process can exit. */
@@ -115,4 +134,18 @@ export function plainHeaders(headers: unknown): Record<string, string> {
     if (value !== undefined && value !== null) out[key.toLowerCase()] = String(value);
   }
   return out;
+}
+
+/** Whether something at host:port completes a TLS handshake within a second. */
+function speaksTls(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host, port, rejectUnauthorized: false, timeout: 1000 });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once("secureConnect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+  });
 }

@@ -6,6 +6,7 @@ export interface PlanMetadata {
   generator: string;
   createdAt: string;
   tenant: string;
+  tenantId: string;
   graphUrl: string;
   git: Plan["git"];
   desiredDigest: string;

@@ -15,6 +15,7 @@ const KEY_ORDER = [
   "generator",
   "createdAt",
   "tenant",
+  "tenantId",
   "graphUrl",
   "git",
   "commit",

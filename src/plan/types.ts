@@ -2,7 +2,7 @@
 // executes it; neither looks at anything else to decide what to do.
 import type { SourcePosition } from "../diagnostics.js";
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export type ChangeKind = "attribute" | "manager" | "photo" | "authMethod";
 
@@ -96,7 +96,10 @@ export interface Plan {
   /** The roster version that made the plan. */
   generator: string;
   createdAt: string;
+  /** The tenant as roster.yaml names it (a domain or the GUID). */
   tenant: string;
+  /** The id of the tenant the plan was read from, proven at sign-in; apply refuses another. */
+  tenantId: string;
   graphUrl: string;
   git: { commit: string | null; dirty: boolean };
   /** `sha256:…` of the desired state the plan was made from (profiles, defaults, photos, config). */

@@ -76,6 +76,7 @@ export function renderReportText(report: ApplyReport): string {
     `Changes: ${s.applied} applied, ${s.failed} failed, ${s.stale} stale, ${s.refused} refused, ${s.skipped} skipped; ` +
       `${plural(report.requests.total, "Graph request")} (${report.requests.retries} retries) in ${seconds(report.durationMs)}.`,
   );
+  lines.push(escapeInvisible(`Tenant: ${report.tenant} (${report.tenantId}).`));
   return `${lines.join("\n")}\n`;
 }
 
@@ -124,7 +125,7 @@ export function renderReportMarkdown(report: ApplyReport): string {
   const blocks = [
     `### roster apply: ${icon} ${text(headline(report))}`,
     [
-      `Tenant ${code(report.tenant)}`,
+      `Tenant ${code(report.tenant)} (${code(report.tenantId)})`,
       commit,
       `plan ${code(clip(report.plan.digest, 19).text)}${report.plan.file ? ` from ${code(report.plan.file)}` : ""}`,
       `started ${code(report.startedAt)}`,

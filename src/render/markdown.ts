@@ -55,7 +55,7 @@ function metadata(plan: Plan): string {
   const commit = plan.git.commit === null ? "no git commit" : `commit ${code(plan.git.commit.slice(0, 12))}`;
   const dirty = plan.git.dirty ? " (uncommitted changes)" : "";
   return [
-    `Tenant ${code(plan.tenant)}`,
+    `Tenant ${code(plan.tenant)} (${code(plan.tenantId)})`,
     `${commit}${dirty}`,
     `desired state ${code(clip(plan.desiredDigest, 19).text)}`,
     `made by ${code(plan.generator)}`,

@@ -42,7 +42,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
 function header(plan: Plan): string {
   const commit = plan.git.commit === null ? "no git commit" : `commit ${plan.git.commit.slice(0, 12)}`;
   const dirty = plan.git.dirty ? ", uncommitted changes" : "";
-  return `roster plan for ${escapeInvisible(plan.tenant)} (${escapeInvisible(commit)}${dirty})`;
+  return `roster plan for ${escapeInvisible(plan.tenant)} (tenant ${escapeInvisible(plan.tenantId)}, ${escapeInvisible(commit)}${dirty})`;
 }
 
 function userBlock(user: PlannedUser, paint: Paint): string[] {

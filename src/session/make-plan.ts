@@ -19,6 +19,8 @@ export const PHOTO_CACHE_FILE = join(".roster-cache", "photo-hashes.json");
 
 export interface MakePlanOptions {
   graphUrl: string;
+  /** The id of the tenant the session proved it is signed in to. */
+  tenantId: string;
   /**
    * Plan only the users with these object ids (lower-cased): apply re-plans just the users of the
    * plan it carries out. The tenant is still listed whole (so managers resolve as in the plan).
@@ -69,6 +71,7 @@ export async function makePlanWithTenant(
     generator: `roster ${VERSION}`,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     tenant: state.config.tenant,
+    tenantId: options.tenantId,
     graphUrl: options.graphUrl,
     git: await gitState(state.root),
     desiredDigest: await desiredStateDigest(state),

@@ -1,17 +1,20 @@
-// What plan and apply share before they diff: the validated desired state and a Graph client for
-// its tenant, with every request counted for the report.
+// What plan and apply share before they diff: the validated desired state and a Graph client
+// signed in to its tenant (proven, not assumed), with every request counted for the report.
 import { resolve } from "node:path";
 import type { DesiredState } from "../desired/types.js";
 import { validateRepository } from "../desired/validate.js";
 import { formatDiagnostic, hasErrors } from "../diagnostics.js";
 import { UsageError } from "../errors.js";
 import {
+  assertExpectedTenant,
   type ConnectionFlags,
   createGraphClient,
   type GraphClient,
   type RequestCounts,
+  readSignedInTenant,
   requestCounter,
   resolveConnection,
+  type SignedInTenant,
   selectCredential,
 } from "../graph/index.js";
 import type { Io } from "../io.js";
@@ -23,6 +26,8 @@ export interface SessionFlags extends ConnectionFlags {
 export interface Session {
   state: DesiredState;
   graph: GraphClient;
+  /** The tenant roster is signed in to, proven to be the one roster.yaml names. */
+  tenant: SignedInTenant;
   graphUrl: string;
   requests: RequestCounts;
 }
@@ -45,5 +50,13 @@ export async function openSession(flags: SessionFlags, io: Io): Promise<Session>
     credentialDescription: credential.description,
     onRequest: requests.onRequest,
   });
-  return { state, graph, graphUrl: connection.graphUrl, requests: requests.counts };
+  let tenant: SignedInTenant;
+  try {
+    tenant = await readSignedInTenant(graph);
+    assertExpectedTenant(state.config.tenant, tenant);
+  } catch (error) {
+    graph.close();
+    throw error;
+  }
+  return { state, graph, tenant, graphUrl: connection.graphUrl, requests: requests.counts };
 }

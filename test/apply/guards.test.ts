@@ -129,6 +129,18 @@ describe("refusals write nothing", () => {
     expect(result.err).toContain("apply refused: 1 change of the plan is not what the repository asks for");
   });
 
+  it("refuses a plan made for another tenant id, naming both tenants", async () => {
+    await writeFile(
+      join(demo.work, "fabrikam.json"),
+      JSON.stringify({ ...plan, tenantId: "0a0b0c0d-0000-4000-8000-00000000f00d" }),
+    );
+    const result = await demo.roster(["apply", "fabrikam.json", "--auto-approve", "--allow-mass-change"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      "error: apply refused: the plan was made for tenant 0a0b0c0d-0000-4000-8000-00000000f00d, but roster is signed in to tenant c0d1e2f3-0000-4000-8000-000000000001 (contoso.onmicrosoft.com)",
+    );
+  });
+
   it("refuses a plan made for another tenant or Graph endpoint", async () => {
     await writeFile(
       join(demo.work, "other.json"),

@@ -363,7 +363,7 @@ describe("transport", () => {
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(error.status).toBe(0);
     expect(error.attempts).toBe(1);
-    expect(error.describe()).toMatch(/--ca-cert/);
+    expect(error.hint).toMatch(/--ca-cert/);
     expect(server.log).toHaveLength(0);
   });
 

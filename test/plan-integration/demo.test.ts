@@ -59,8 +59,10 @@ describe("the example repository against the demo tenant", () => {
     expect(run.err).not.toMatch(/internal error|^error:/m);
     expect(run.code).toBe(2);
     expect(planDocumentErrors(plan)).toEqual([]);
-    expect(plan.formatVersion).toBe(1);
+    expect(plan.formatVersion).toBe(2);
     expect(plan.tenant).toBe("contoso.onmicrosoft.com");
+    // The id of demo/tenant.json's tenant, as Graph's /organization named it at sign-in.
+    expect(plan.tenantId).toBe("c0d1e2f3-0000-4000-8000-000000000001");
     expect(plan.graphUrl).toBe(em.origin);
     expect(plan.desiredDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(plan.errors).toEqual([]);

@@ -113,6 +113,7 @@ export function kindOf(r: LoggedRequest): string {
   if (r.path === "/users") return r.query.includes("$expand=manager") ? "users?expand" : "users";
   if (r.path === "/$batch") return "$batch";
   if (r.path === "/directoryRoles") return "directoryRoles";
+  if (r.path === "/organization") return "organization";
   if (/^\/directoryRoles\/[^/]+\/members$/.test(r.path)) return "directoryRoles/members";
   const perUser = /^\/users\/[^/]+\/(.+)$/.exec(r.path);
   if (perUser?.[1]) return perUser[1].replace(/\/\$ref$/, "");
@@ -130,7 +131,7 @@ export function tally(items: readonly string[]): Record<string, number> {
 export function syntheticTenant(n: number, managerOf?: (i: number) => number | undefined): TenantState {
   const upn = (i: number) => `user${String(i).padStart(5, "0")}@contoso.com`;
   return {
-    tenant: { domains: ["contoso.com"] },
+    tenant: { domains: ["contoso.com", "contoso.onmicrosoft.com"] },
     users: Array.from({ length: n }, (_, i) => {
       const user: StateUser = {
         userPrincipalName: upn(i),

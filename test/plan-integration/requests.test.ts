@@ -47,7 +47,7 @@ describe("a tenant of N users whose profiles set neither photos, managers nor au
   });
 
   it.each([999, 1000, 2500])(
-    "N = %i: ceil(N/999) list pages + 1 /directoryRoles read, nothing per user",
+    "N = %i: the tenant's identity, ceil(N/999) list pages, 1 /directoryRoles read, nothing per user",
     async (n) => {
       await call(em, "PUT", "/_emulator/state", syntheticTenant(n));
       await clearRequestLog(em);
@@ -62,15 +62,19 @@ describe("a tenant of N users whose profiles set neither photos, managers nor au
 
       const log = await requestLog(em);
       const pages = Math.ceil(n / LIST_PAGE);
-      expect(wireRequests(log)).toEqual([...Array<string>(pages).fill("GET users"), "GET directoryRoles"]);
+      expect(wireRequests(log)).toEqual([
+        "GET organization",
+        ...Array<string>(pages).fill("GET users"),
+        "GET directoryRoles",
+      ]);
       expect(batchItems(log)).toEqual([]);
       expect(log.every((r) => r.status === 200)).toBe(true);
       // The list selects exactly the managed properties (plus the key and the sync flag); with no
       // manager to read it needs no count, so it stays out of the eventually consistent advanced mode.
-      expect(decodeURIComponent(log[0]?.query ?? "")).toBe(
+      expect(decodeURIComponent(log.find((r) => r.path === "/users")?.query ?? "")).toBe(
         "$select=id,userPrincipalName,onPremisesSyncEnabled,displayName,jobTitle&$top=999",
       );
-      expect(run.err).toContain(`planned with ${pages + 1} Graph requests`);
+      expect(run.err).toContain(`planned with ${1 + pages + 1} Graph requests`);
     },
   );
 });
@@ -103,6 +107,7 @@ describe("managers are read whichever way costs fewer requests", () => {
     expect(run.plan?.summary.changes.manager).toBe(9);
     const log = await requestLog(em);
     expect(wireRequests(log)).toEqual([
+      "GET organization",
       "GET users",
       ...Array<string>(Math.ceil(n / EXPANDED_PAGE)).fill("GET users?expand"),
       "GET directoryRoles",
@@ -130,12 +135,13 @@ describe("managers are read whichever way costs fewer requests", () => {
     expect(run.plan?.summary.changes.manager).toBe(10);
     const log = await requestLog(em);
     expect(tally(wireRequests(log))).toEqual({
+      "GET organization": 1,
       "GET users": Math.ceil(n / LIST_PAGE),
       "POST $batch": Math.ceil(m / BATCH),
       "GET directoryRoles": 1,
     });
     expect(tally(batchItems(log))).toEqual({ "GET manager": m });
-    expect(wireRequests(log)).toHaveLength(6);
+    expect(wireRequests(log)).toHaveLength(7);
   });
 });
 
@@ -167,15 +173,15 @@ describe("photos and authentication methods of the example repository", () => {
     });
     const batches = Math.ceil(22 / BATCH) + Math.ceil(21 / BATCH) + Math.ceil(26 / BATCH);
     const wire = wireRequests(log);
-    expect(wire.slice(0, 2)).toEqual(["GET users", "GET users?expand"]);
+    expect(wire.slice(0, 3)).toEqual(["GET organization", "GET users", "GET users?expand"]);
     // After the listing, the photo, authentication and role reads run side by side.
-    expect(wire.slice(2).sort()).toEqual([
+    expect(wire.slice(3).sort()).toEqual([
       "GET directoryRoles",
       ...Array<string>(batches).fill("POST $batch"),
     ]);
     // The emulator answers 400 to a $batch of more than 20; all of them succeeded.
     expect(log.filter((r) => r.path === "/$batch").every((r) => r.status === 200)).toBe(true);
-    expect(first.err).toContain(`planned with ${2 + batches + 1} Graph requests`);
+    expect(first.err).toContain(`planned with ${1 + 2 + batches + 1} Graph requests`);
 
     const cacheFile = join(dir, ".roster-cache", "photo-hashes.json");
     await access(cacheFile);
@@ -193,7 +199,7 @@ describe("photos and authentication methods of the example repository", () => {
       "GET authentication/emailMethods": 13,
     });
     expect(again.some((r) => r.path.endsWith("/photo/$value"))).toBe(false);
-    expect(wireRequests(again)).toHaveLength(2 + Math.ceil(22 / BATCH) + Math.ceil(26 / BATCH) + 1);
+    expect(wireRequests(again)).toHaveLength(1 + 2 + Math.ceil(22 / BATCH) + Math.ceil(26 / BATCH) + 1);
     expect(second.err).not.toContain("downloading");
     // Same plan from the cached hashes.
     expect(comparable(second.plan)).toEqual(comparable(first.plan));

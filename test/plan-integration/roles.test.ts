@@ -63,6 +63,11 @@ describe("a directory role held by more than 20 users", () => {
 
   it("costs one more request, for the fuller role's members", async () => {
     const log = await requestLog(em);
-    expect(wireRequests(log)).toEqual(["GET users", "GET directoryRoles", "GET directoryRoles/members"]);
+    expect(wireRequests(log)).toEqual([
+      "GET organization",
+      "GET users",
+      "GET directoryRoles",
+      "GET directoryRoles/members",
+    ]);
   });
 });

@@ -25,6 +25,7 @@ function planOf(profiles: ProfileSpec[], users: ActualUser[]): Plan {
     generator: "roster test",
     createdAt: "2026-12-01T00:00:00.000Z",
     tenant: "contoso.onmicrosoft.com",
+    tenantId: "c0d1e2f3-0000-4000-8000-000000000001",
     graphUrl: "https://graph.microsoft.com",
     git: { commit: null, dirty: false },
     desiredDigest: "sha256:0",

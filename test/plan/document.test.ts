@@ -35,11 +35,14 @@ describe("serializePlan", () => {
   it("writes 2-space JSON with a trailing newline, in the schema's key order whatever the build order", () => {
     const json = serializePlan(samplePlan());
     expect(json.endsWith("}\n")).toBe(true);
-    expect(json.split("\n").slice(0, 4)).toEqual([
+    expect(json.split("\n").slice(0, 7)).toEqual([
       "{",
-      '  "formatVersion": 1,',
+      '  "formatVersion": 2,',
       '  "generator": "roster 0.1.0",',
       '  "createdAt": "2025-01-15T09:30:00.000Z",',
+      '  "tenant": "contoso.onmicrosoft.com",',
+      '  "tenantId": "c0d1e2f3-0000-4000-8000-000000000001",',
+      '  "graphUrl": "https://graph.microsoft.com",',
     ]);
     expect(serializePlan(reversedKeys(samplePlan()) as Plan)).toBe(json);
     const position = JSON.stringify(JSON.parse(json).users[0].changes[0].source);

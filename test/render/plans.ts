@@ -116,10 +116,11 @@ export function plan(spec: PlanSpec = {}): Plan {
   const errors = spec.errors ?? [];
   const warnings = spec.warnings ?? [];
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     generator: "roster 0.1.0",
     createdAt: "2025-01-15T09:30:00.000Z",
     tenant: "contoso.onmicrosoft.com",
+    tenantId: "c0d1e2f3-0000-4000-8000-000000000001",
     graphUrl: "https://graph.microsoft.com",
     git: {
       commit: spec.commit === undefined ? "0123456789abcdef0123456789abcdef01234567" : spec.commit,

@@ -8,7 +8,7 @@ const ANSI = /\x1b\[[0-9;]*m/;
 describe("renderText", () => {
   it("prints a Terraform-like plan: header, one block per user, messages, summary", () => {
     expect(renderText(samplePlan(), { color: false }).split("\n")).toEqual([
-      "roster plan for contoso.onmicrosoft.com (commit 0123456789ab)",
+      "roster plan for contoso.onmicrosoft.com (tenant c0d1e2f3-0000-4000-8000-000000000001, commit 0123456789ab)",
       "",
       "~ AdeleV@contoso.com (profiles/sales/adele.vance.yaml)",
       '    ~ jobTitle: "Retail Manager" -> "Store Manager"',
@@ -43,7 +43,7 @@ describe("renderText", () => {
   it("says so when there is nothing to do", () => {
     const text = renderText(plan({ managedUsers: 20, commit: null }), { color: false });
     expect(text).toBe(
-      "roster plan for contoso.onmicrosoft.com (no git commit)\n\nNo changes. The tenant matches the repository.\n",
+      "roster plan for contoso.onmicrosoft.com (tenant c0d1e2f3-0000-4000-8000-000000000001, no git commit)\n\nNo changes. The tenant matches the repository.\n",
     );
   });
 
@@ -64,7 +64,7 @@ describe("renderText", () => {
       { color: false },
     );
     expect(text.split("\n")).toEqual([
-      "roster plan for contoso.onmicrosoft.com (commit 0123456789ab, uncommitted changes)",
+      "roster plan for contoso.onmicrosoft.com (tenant c0d1e2f3-0000-4000-8000-000000000001, commit 0123456789ab, uncommitted changes)",
       "",
       "# AlexW@contoso.com (profiles/alexw.yaml)",
       "    # skipped jobTitle: mastered by on-premises AD",

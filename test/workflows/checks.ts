@@ -77,11 +77,15 @@ export const PINNED_ACTIONS: Record<string, string> = {
 /** Repository variables the workflows may read (README, "Setting up Azure and GitHub"). */
 export const KNOWN_VARIABLES = ["AZURE_TENANT_ID", "ROSTER_PLAN_CLIENT_ID", "ROSTER_APPLY_CLIENT_ID"];
 
+/** The one job that may write to the repository: it pushes the apply record (refs/notes/roster). */
+export const CONTENTS_WRITE_JOBS = ["apply.yml/record"];
+
 /** Least privilege, job by job: exactly these scopes, nothing more. */
 export const EXPECTED_PERMISSIONS: Record<string, Record<string, string>> = {
   "plan.yml/validate": { contents: "read" },
   "plan.yml/plan": { contents: "read", "id-token": "write", "pull-requests": "write" },
   "apply.yml/apply": { contents: "read", "id-token": "write" },
+  "apply.yml/record": { contents: "write" },
   "drift.yml/plan": { contents: "read", "id-token": "write" },
   "drift.yml/issue": { issues: "write" },
   "ci.yml/test": { contents: "read" },
@@ -142,7 +146,8 @@ export function checkAll(workflows: Workflows): string[] {
       problems.push(`${key}: no per-job permissions map`);
       continue;
     }
-    if (perms.contents === "write") problems.push(`${key}: contents: write`);
+    if (perms.contents === "write" && !CONTENTS_WRITE_JOBS.includes(key))
+      problems.push(`${key}: contents: write`);
     const idToken = perms["id-token"] === "write";
     if (idToken !== signsIn(job))
       problems.push(
@@ -281,12 +286,49 @@ export function checkApplyWorkflow(workflows: Workflows): string[] {
   const step = findRun(apply, /\broster apply\b/);
   if (!step?.run?.includes("--auto-approve") || !step.run.includes("--report apply-report.json"))
     problems.push("apply.yml/apply: must run roster apply --auto-approve --report apply-report.json");
+  problems.push(...checkApplyRecord(doc, apply, step));
   const upload = findUses(apply, "actions/upload-artifact").find((s) =>
     String(s.with?.path ?? "").includes("apply-report.json"),
   );
   if (!upload) problems.push("apply.yml/apply: apply-report.json is not uploaded");
   else if (!String(upload.if ?? "").includes("always()"))
     problems.push("apply.yml/apply: the report must be uploaded even when apply fails");
+  return problems;
+}
+
+/**
+ * The apply record: `roster apply --git-note` in the apply job (with a git identity, and the
+ * environment named for the record), and a separate job without Azure credentials that pushes
+ * refs/notes/roster, even after a failed apply, and never anything else or by force.
+ */
+function checkApplyRecord(doc: Workflow, apply: Job, applyStep: Step | undefined): string[] {
+  const problems: string[] = [];
+  if (!applyStep?.run?.includes("--git-note"))
+    problems.push("apply.yml/apply: roster apply must pass --git-note");
+  const steps = stepsOf(apply);
+  const identity = steps.findIndex((s) => /git config user\.name/.test(s.run ?? ""));
+  if (identity < 0 || !applyStep || identity > steps.indexOf(applyStep))
+    problems.push("apply.yml/apply: must configure a git identity before roster apply");
+  const environment = typeof apply.environment === "string" ? apply.environment : apply.environment?.name;
+  if (apply.env?.ROSTER_ENVIRONMENT !== environment)
+    problems.push("apply.yml/apply: ROSTER_ENVIRONMENT must name the job's environment");
+  const record = doc.jobs.record;
+  if (!record) return [...problems, "apply.yml: no record job pushes the apply record"];
+  if (signsIn(record) || record.environment !== undefined || permissionsOf(record)["id-token"] !== undefined)
+    problems.push("apply.yml/record: must hold no Azure credentials and no environment");
+  if (!String(record.needs ?? "").includes("apply") || !/\balways\(\)/.test(record.if ?? ""))
+    problems.push("apply.yml/record: must run after the apply job, also when it failed (always())");
+  const pushes = stepsOf(record)
+    .flatMap((s) => (s.run ?? "").split("\n"))
+    // `git push` or a wrapper such as `remote_git push`
+    .filter((line) => /(^|\s|_)git\s+push\b/.test(line));
+  if (
+    pushes.length === 0 ||
+    pushes.some(
+      (line) => !/ refs\/notes\/roster:refs\/notes\/roster\b/.test(line) || /--force|-f\b| \+refs/.test(line),
+    )
+  )
+    problems.push("apply.yml/record: must push only refs/notes/roster, never forced");
   return problems;
 }
 

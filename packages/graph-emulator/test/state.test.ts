@@ -24,7 +24,8 @@ describe("state loading", () => {
     const b = await loadState(state, os.tmpdir());
     expect(a.all()[0]!.props.id).toBe(b.all()[0]!.props.id);
     expect(a.all()[0]!.props.id).toBe(userIdFromUpn("adele@contoso.com"));
-    expect(a.tenant.domains).toEqual(["contoso.com"]);
+    // The UPNs' domain, and the initial domain every tenant has.
+    expect(a.tenant.domains).toEqual(["contoso.com", "contoso.onmicrosoft.com"]);
   });
 
   it("refuses bad state with messages that name the user", async () => {
