@@ -74,6 +74,7 @@ export async function loadState(state: unknown, baseDir: string): Promise<Store>
     if (photo !== undefined) photos.push({ user, ref: photo, where: label });
   });
 
+  checkProxyAddresses(store);
   for (const { user, ref, where } of managers) {
     const manager = store.find(ref);
     if (!manager) throw new StateError(`${where}: manager '${ref}' is not a user in the state`);
@@ -82,6 +83,30 @@ export async function loadState(state: unknown, baseDir: string): Promise<Store>
   }
   await loadPhotos(photos, baseDir);
   return store;
+}
+
+/**
+ * proxyAddresses are `type:address` (`SMTP:` the primary, `smtp:` the others, `SIP:`, `X500:`…),
+ * and an address belongs to one object only, so a state file cannot hold what Graph would refuse.
+ */
+function checkProxyAddresses(store: Store): void {
+  const holder = new Map<string, string>();
+  store.all().forEach((user, index) => {
+    const label = `users[${index}] (${user.props.userPrincipalName})`;
+    const addresses = (user.props.proxyAddresses ?? []) as string[];
+    for (const address of addresses) {
+      if (!/^[A-Za-z0-9]+:\S+$/.test(address)) {
+        throw new StateError(
+          `${label}: proxyAddresses: '${address}' must be type:address, e.g. SMTP:adele@contoso.com`,
+        );
+      }
+      const key = address.toLowerCase();
+      const first = holder.get(key);
+      if (first !== undefined && first !== label)
+        throw new StateError(`${label}: proxyAddresses: ${address} is also an address of ${first}`);
+      holder.set(key, label);
+    }
+  });
 }
 
 /** Reads and loads a state file, with errors that name the file. */

@@ -61,7 +61,29 @@ export function validatePatch(store: Store, user: StoredUser, body: unknown): Re
   if (isPrivilegedTarget(user.roles) && names.some((n) => propSpec(n)?.sensitive))
     throw insufficientPrivileges();
   if (typeof changes.userPrincipalName === "string") checkUpn(store, user, changes.userPrincipalName);
+  if (typeof changes.mail === "string") checkMailIsFree(store, user, changes.mail);
   return changes;
+}
+
+/**
+ * Writing `mail` adds it to the user's proxyAddresses, and an SMTP address belongs to one object
+ * only: Graph refuses a mail another object holds (user resource, `mail` and `proxyAddresses`;
+ * graph-contract §1.5 "the newer revision says the update fails").
+ */
+function checkMailIsFree(store: Store, user: StoredUser, mail: string): void {
+  const wanted = mail.toLowerCase();
+  for (const other of store.all()) {
+    if (other === user || other.props.id === user.props.id) continue;
+    const addresses = Array.isArray(other.props.proxyAddresses)
+      ? (other.props.proxyAddresses as unknown[])
+      : [];
+    const holds =
+      (typeof other.props.mail === "string" && other.props.mail.toLowerCase() === wanted) ||
+      addresses.some((address) => typeof address === "string" && address.toLowerCase() === `smtp:${wanted}`);
+    if (holds) {
+      throw badRequest("Another object with the same value for property proxyAddresses already exists.");
+    }
+  }
 }
 
 function checkValue(name: string, spec: PropSpec, value: unknown, user: StoredUser): unknown {

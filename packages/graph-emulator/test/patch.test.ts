@@ -192,6 +192,21 @@ describe("PATCH /users/{id}", () => {
     expectGraphError(await patch("adele@contoso.com", { mail: null }), 400, "Request_BadRequest");
   });
 
+  it("refuses a mail another user holds in proxyAddresses, primary or not, in any case", async () => {
+    // After the previous test adele holds SMTP:adele.vance@contoso.com and smtp:adele@contoso.com.
+    for (const mail of ["adele@contoso.com", "ADELE.Vance@Contoso.com"]) {
+      expectGraphError(
+        await patch("alex@contoso.com", { mail }),
+        400,
+        "Request_BadRequest",
+        "Another object with the same value for property proxyAddresses already exists.",
+      );
+    }
+    expect((await get("alex@contoso.com", "mail")).mail).toBeNull();
+    expect((await patch("adele@contoso.com", { mail: "adele@contoso.com" })).status).toBe(204);
+    expect((await patch("alex@contoso.com", { mail: "alex.wilber@contoso.com" })).status).toBe(204);
+  });
+
   it("renames a UPN within the tenant's domains and refuses clashes", async () => {
     const { id } = await get("alex@contoso.com", "id");
     expect((await patch(id, { userPrincipalName: "alex.wilber@contoso.onmicrosoft.com" })).status).toBe(204);

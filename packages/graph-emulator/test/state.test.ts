@@ -41,6 +41,19 @@ describe("state loading", () => {
       "users[0] (josé@x.com): userPrincipalName: only A-Z a-z 0-9 ' . - _ ! # ^ ~ may come before the @ (no accents, no spaces)",
     );
     await expectStateError(
+      {
+        users: [
+          { userPrincipalName: "a@x.com", mail: "a@x.com" },
+          { userPrincipalName: "b@x.com", proxyAddresses: ["SMTP:b@x.com", "smtp:A@x.com"] },
+        ],
+      },
+      "users[1] (b@x.com): proxyAddresses: smtp:A@x.com is also an address of users[0] (a@x.com)",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", proxyAddresses: ["a@x.com"] }] },
+      "users[0] (a@x.com): proxyAddresses: 'a@x.com' must be type:address, e.g. SMTP:adele@contoso.com",
+    );
+    await expectStateError(
       { users: [{ userPrincipalName: "a@x.com", id: "42" }] },
       "users[0] (a@x.com): id must be a GUID",
     );
