@@ -52,6 +52,8 @@ export function diff(input: DiffInput): DiffResult {
   const resolveManager = (upn: string) =>
     userOfProfileUpn.get(upn.toLowerCase()) ?? input.actual.byUpn.get(upn.toLowerCase());
 
+  const mailConflict = mailConflicts(input.profiles, userOf, input.actual);
+
   // In profile order, so that errors read in the order of the files.
   for (const profile of input.profiles) {
     const duplicate = duplicateOf.get(profile);
@@ -79,7 +81,7 @@ export function diff(input: DiffInput): DiffResult {
     managedUsers++;
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
-    diffAttributes(userDiff);
+    diffAttributes(userDiff, mailConflict);
     diffManager(userDiff, resolveManager);
     diffPhoto(userDiff, input.photoHashes);
     diffAuthentication(userDiff, profile.authentication);
@@ -138,7 +140,10 @@ function diffIdentity(d: UserDiff): void {
   else d.add({ ...change, sensitive: true, ownerKey: "userPrincipalName" });
 }
 
-function diffAttributes(d: UserDiff): void {
+function diffAttributes(
+  d: UserDiff,
+  mailConflict: (user: ActualUser, mail: string) => string | undefined,
+): void {
   for (const [path, desired] of d.profile.attributes) {
     const before = actualValue(d.user.properties, path);
     if (sameAttributeValue(path, desired.value, before)) continue;
@@ -154,6 +159,14 @@ function diffAttributes(d: UserDiff): void {
       !d.ownedElsewhere.has(top)
     ) {
       d.skip(change, PRIVILEGED_SKIP_REASON);
+      continue;
+    }
+    const conflict =
+      path === "mail" && !d.ownedElsewhere.has(top) && typeof desired.value === "string"
+        ? mailConflict(d.user, desired.value)
+        : undefined;
+    if (conflict) {
+      d.error(conflict, desired.source);
       continue;
     }
     d.add({ ...change, ownerKey: top });
@@ -218,6 +231,42 @@ function diffPhoto(d: UserDiff, photoHashes: ReadonlyMap<string, string>): void 
     source: desired.source,
     ownerKey: "photo",
   });
+}
+
+/**
+ * Graph gives an SMTP address to one directory object only and refuses a `mail` another object
+ * holds in its proxyAddresses: such a change is a plan error naming both users, as is a mail two
+ * profiles would both newly set (Graph would take the first and refuse the second).
+ */
+function mailConflicts(
+  profiles: readonly DesiredProfile[],
+  userOf: ReadonlyMap<DesiredProfile, ActualUser>,
+  actual: ActualTenant,
+): (user: ActualUser, mail: string) => string | undefined {
+  const claims = new Map<string, ActualUser[]>();
+  for (const profile of profiles) {
+    const user = userOf.get(profile);
+    const mail = profile.attributes.get("mail")?.value;
+    if (!user || typeof mail !== "string") continue;
+    if (sameAttributeValue("mail", mail, actualValue(user.properties, "mail"))) continue;
+    const key = mail.toLowerCase();
+    claims.set(key, [...(claims.get(key) ?? []), user]);
+  }
+  return (user, mail) => {
+    const key = mail.toLowerCase();
+    const holders = (actual.mailHolders?.get(key) ?? []).filter(
+      (h) => h.id.toLowerCase() !== user.id.toLowerCase(),
+    );
+    if (holders.length > 0) {
+      const names = holders.map((h) => h.userPrincipalName).join(", ");
+      return `${user.userPrincipalName} cannot get mail ${mail}: it is already an address of ${names} (proxyAddresses), and Graph gives an address to one object only; remove it from ${names} first, or choose another`;
+    }
+    const others = (claims.get(key) ?? []).filter((other) => other !== user);
+    if (others.length > 0) {
+      return `${[user, ...others].map((u) => u.userPrincipalName).join(" and ")} would all get mail ${mail}; an address belongs to one user only`;
+    }
+    return undefined;
+  };
 }
 
 function compareText(a: string, b: string): number {

@@ -30,6 +30,8 @@ export interface BatchGetResult {
   body: unknown;
   /** Graph's `error.code` for a failed item. */
   errorCode?: string;
+  /** The failed item's error: its hint says what to do (e.g. which permission to grant). */
+  error?: { hint?: string };
 }
 
 /** Perceptual hashes of tenant photos by `@odata.mediaEtag`, kept between runs. */
@@ -103,8 +105,58 @@ export async function readTenant(
       usersWhere((p) => Object.keys(p.authentication).length > 0),
     ),
     readRoles(graph, tenant),
+    readMailHolders(
+      graph,
+      tenant,
+      pairs.flatMap(({ profile, user }) => {
+        const mail = newMail(profile, user);
+        return mail === undefined ? [] : [mail];
+      }),
+    ),
   ]);
   return tenant;
+}
+
+/** The mail a profile would give its user, when it differs from the tenant's (case-insensitively). */
+function newMail(profile: DesiredProfile, user: ActualUser): string | undefined {
+  const desired = profile.attributes.get("mail")?.value;
+  if (typeof desired !== "string") return undefined;
+  const current = user.properties.mail;
+  return typeof current === "string" && current.toLowerCase() === desired.toLowerCase() ? undefined : desired;
+}
+
+/**
+ * Who holds each mail address a plan would write: an SMTP address belongs to one directory object,
+ * and Graph refuses a `mail` another object holds among its proxyAddresses (any user of the tenant,
+ * not only those in roster's scope). One filtered read per new address, batched: a plan that
+ * changes no mail reads nothing more.
+ */
+async function readMailHolders(graph: TenantGraph, tenant: ActualTenant, mails: string[]): Promise<void> {
+  const addresses = [...new Set(mails.map((mail) => mail.toLowerCase()))];
+  if (addresses.length === 0) return;
+  const literal = (address: string) => `'smtp:${address.replaceAll("'", "''")}'`;
+  const results = await graph.batchGet(
+    addresses.map(
+      (address) =>
+        `/users?$filter=${encodeURIComponent(`proxyAddresses/any(x:x eq ${literal(address)})`)}&$select=id,userPrincipalName`,
+    ),
+  );
+  const holders = new Map<string, { id: string; userPrincipalName: string }[]>();
+  results.forEach((result, i) => {
+    const address = addresses[i] as string;
+    if (result.status !== 200) {
+      throw new TenantReadError(
+        `reading which users hold the address ${address} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+        result.error?.hint ? { hint: result.error.hint } : {},
+      );
+    }
+    const value = (result.body as { value?: { id: string; userPrincipalName: string }[] }).value ?? [];
+    holders.set(
+      address,
+      value.map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName })),
+    );
+  });
+  tenant.mailHolders = holders;
 }
 
 /**
@@ -280,5 +332,6 @@ async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void
 function itemError(what: string, user: ActualUser, result: BatchGetResult): TenantReadError {
   return new TenantReadError(
     `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+    result.error?.hint ? { hint: result.error.hint } : {},
   );
 }

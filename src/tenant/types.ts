@@ -43,6 +43,11 @@ export interface ActualTenant {
   byId: Map<string, ActualUser>;
   /** How many users the tenant has in roster's scope (managed or not). */
   usersInScope: number;
+  /**
+   * The users holding each mail address a profile would newly set (lower-cased address -> holders,
+   * from their proxyAddresses); undefined when no profile changes a mail.
+   */
+  mailHolders?: ReadonlyMap<string, readonly { id: string; userPrincipalName: string }[]>;
 }
 
 export function tenantOf(users: readonly ActualUser[], usersInScope = users.length): ActualTenant {
