@@ -3,7 +3,13 @@
 // properties of synced users, sensitive properties of privileged users. The whole body is checked
 // before anything is applied, so a refused PATCH changes nothing (as on Graph).
 
-import { badRequest, dirSyncRefusal, insufficientPrivileges, invalidValue } from "./errors.js";
+import {
+  badRequest,
+  dirSyncRefusal,
+  externalServiceRefusal,
+  insufficientPrivileges,
+  invalidValue,
+} from "./errors.js";
 import { isPrivilegedTarget } from "./privileged-roles.js";
 import type { Store } from "./store.js";
 import type { StoredUser } from "./types.js";
@@ -58,6 +64,7 @@ export function validatePatch(store: Store, user: StoredUser, body: unknown): Re
   const names = Object.keys(changes);
   if (user.props.onPremisesSyncEnabled === true && names.some((n) => propSpec(n)?.synced))
     throw dirSyncRefusal();
+  if (wasSyncedOnce(user) && names.includes("onPremisesExtensionAttributes")) throw externalServiceRefusal();
   if (isPrivilegedTarget(user.roles) && names.some((n) => propSpec(n)?.sensitive))
     throw insufficientPrivileges();
   if (typeof changes.userPrincipalName === "string") checkUpn(store, user, changes.userPrincipalName);
@@ -196,6 +203,19 @@ function checkUpn(store: Store, user: StoredUser, upn: string): void {
   }
   const other = store.byUpnLower(upn);
   if (other && other !== user) throw upnConflict();
+}
+
+/**
+ * A cloud user that was synced from on-premises AD once: no longer syncing, yet with a last sync
+ * time. Its extension attributes stay mastered by Exchange Online, so Graph keeps them read-only
+ * (user resource, onPremisesExtensionAttributes: "For a cloud-only user previously synced from
+ * on-premises Active Directory, these properties are read-only in Microsoft Graph but can be fully
+ * managed through the Exchange Admin Center or the Exchange Online V2 module in PowerShell").
+ */
+export function wasSyncedOnce(user: StoredUser): boolean {
+  return (
+    user.props.onPremisesSyncEnabled !== true && typeof user.props.onPremisesLastSyncDateTime === "string"
+  );
 }
 
 export function upnConflict(): Error {

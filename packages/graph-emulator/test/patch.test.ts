@@ -22,6 +22,13 @@ beforeAll(async () => {
         onPremisesSyncEnabled: true,
         jobTitle: "Clerk",
       },
+      {
+        userPrincipalName: "once@contoso.com",
+        displayName: "Once Synced",
+        onPremisesSyncEnabled: false,
+        onPremisesLastSyncDateTime: "2023-02-17T01:10:16Z",
+        jobTitle: "Clerk",
+      },
       { userPrincipalName: "admin@contoso.com", displayName: "Admin", roles: ["Global Administrator"] },
       { userPrincipalName: "reader@contoso.com", displayName: "Reader", roles: ["Directory Readers"] },
     ],
@@ -288,6 +295,25 @@ describe("users synced from on-premises AD", () => {
       code: "Request_BadRequest",
       message: DIRSYNC_MESSAGE,
     });
+  });
+});
+
+describe("users synced from on-premises AD once, now cloud users", () => {
+  it("keeps their extension attributes read-only (mastered by Exchange), and the rest writable", async () => {
+    expectGraphError(
+      await patch("once@contoso.com", { onPremisesExtensionAttributes: { extensionAttribute1: "x" } }),
+      400,
+      "Request_BadRequest",
+      "Unable to update the specified properties for objects that have originated within an external service.",
+    );
+    expect((await patch("once@contoso.com", { jobTitle: "Lead", mobilePhone: "+1 4255550100" })).status).toBe(
+      204,
+    );
+    // A cloud user never synced (no last sync time) may set them.
+    expect(
+      (await patch("alex@contoso.com", { onPremisesExtensionAttributes: { extensionAttribute3: "y" } }))
+        .status,
+    ).toBe(204);
   });
 });
 
