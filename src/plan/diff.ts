@@ -11,6 +11,10 @@ import { diffAuthentication } from "./diff-auth.js";
 import type { PlanMessage, PlannedUser } from "./types.js";
 import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
 
+/** Why an extension attribute of a user synced from on-premises AD once is not planned. */
+export const PREVIOUSLY_SYNCED_REASON =
+  "this user was synced from on-premises AD once: Exchange Online masters its extension attributes and Graph refuses to change them; change them in Exchange (Set-Mailbox -CustomAttributeN) or stop managing them here";
+
 export interface DiffInput {
   /** The profiles to diff. */
   profiles: readonly DesiredProfile[];
@@ -151,6 +155,10 @@ function diffAttributes(
     const change = { kind: "attribute" as const, path, before, after: desired.value, source: desired.source };
     if (d.user.onPremisesSyncEnabled && SYNC_MASTERED.has(top) && !d.ownedElsewhere.has(top)) {
       d.skip(change, "mastered by on-premises AD for this synced user; change it there");
+      continue;
+    }
+    if (d.user.previouslySynced && top === "onPremisesExtensionAttributes" && !d.ownedElsewhere.has(top)) {
+      d.skip(change, PREVIOUSLY_SYNCED_REASON);
       continue;
     }
     if (

@@ -64,6 +64,7 @@ interface GraphUser {
   id: string;
   userPrincipalName: string;
   onPremisesSyncEnabled?: boolean | null;
+  onPremisesLastSyncDateTime?: string | null;
   manager?: { id: string; userPrincipalName?: string } | null;
   [property: string]: unknown;
 }
@@ -76,6 +77,8 @@ export async function readTenant(
   const profiles = desired.profiles;
   const managedPaths = profiles.flatMap((p) => [...p.attributes.keys()]);
   const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
+  // Whether a cloud user was synced once matters only to the extension attributes it makes read-only.
+  if (select.includes("onPremisesExtensionAttributes")) select.push("onPremisesLastSyncDateTime");
   const uniqueSelect = [...new Set(select)];
   const managersWanted = profiles.filter((p) => p.manager).length;
 
@@ -208,12 +211,14 @@ async function listUsers(
 }
 
 function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
-  const { id, userPrincipalName, onPremisesSyncEnabled, manager, ...properties } = u;
+  const { id, userPrincipalName, onPremisesSyncEnabled, onPremisesLastSyncDateTime, manager, ...properties } =
+    u;
   delete properties["@odata.type"];
   const user: ActualUser = {
     id,
     userPrincipalName,
     onPremisesSyncEnabled: onPremisesSyncEnabled === true,
+    previouslySynced: onPremisesSyncEnabled !== true && typeof onPremisesLastSyncDateTime === "string",
     properties,
     roles: [],
   };

@@ -27,6 +27,12 @@ export interface ActualUser {
   userPrincipalName: string;
   /** True for users synced from on-premises AD: their AD-mastered attributes are read-only in Graph. */
   onPremisesSyncEnabled: boolean;
+  /**
+   * True for a cloud user that was synced from on-premises AD once (no longer syncing, yet with a
+   * last sync time): Exchange Online masters its extension attributes, which Graph keeps read-only.
+   * Read only when a profile manages extension attributes; false otherwise.
+   */
+  previouslySynced: boolean;
   /** The Graph properties read with `$select`, by their Graph names. */
   properties: Record<string, unknown>;
   manager?: { id: string; userPrincipalName: string } | null;
