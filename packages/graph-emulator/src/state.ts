@@ -10,7 +10,7 @@ import { forEachBounded } from "./bounded.js";
 import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
 import { photoFromImage } from "./photo.js";
 import { Store, type Tenant } from "./store.js";
-import type { EmailMethod, PhoneMethod, StoredPhoto, StoredUser } from "./types.js";
+import type { StoredPhoto, StoredUser } from "./types.js";
 import { upnProblem } from "./upn.js";
 import { EXTENSION_ATTRIBUTES, propSpec } from "./user-schema.js";
 
@@ -24,7 +24,7 @@ export interface StateUser {
   manager?: string;
   /** Image path relative to the state file, or a `data:image/...;base64,` URI. */
   photo?: string;
-  authentication?: { phoneMethods?: unknown[]; emailMethods?: unknown[] };
+  authentication?: { phoneMethods?: unknown[]; emailMethods?: unknown[]; defaultMethod?: string };
   /** Directory role display names, e.g. "Global Administrator". */
   roles?: string[];
   [graphProperty: string]: unknown;
@@ -145,7 +145,11 @@ export function dumpState(store: Store): TenantState {
       }
       if (user.photo) out.photo = `data:image/jpeg;base64,${user.photo.jpeg.toString("base64")}`;
       if (user.phoneMethods.length > 0 || user.emailMethods.length > 0) {
-        out.authentication = { phoneMethods: [...user.phoneMethods], emailMethods: [...user.emailMethods] };
+        out.authentication = {
+          phoneMethods: [...user.phoneMethods],
+          emailMethods: [...user.emailMethods],
+          ...(user.defaultMethod ? { defaultMethod: user.defaultMethod } : {}),
+        };
       }
       if (user.roles.length > 0) out.roles = [...user.roles];
       return out;
@@ -223,10 +227,7 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && r !== "")) {
     throw new StateError(`${label}: roles must be an array of role names`);
   }
-  let methods: { phoneMethods: PhoneMethod[]; emailMethods: EmailMethod[] } = {
-    phoneMethods: [],
-    emailMethods: [],
-  };
+  let methods: ReturnType<typeof authMethodsFromState> = { phoneMethods: [], emailMethods: [] };
   if (raw.authentication !== undefined) {
     try {
       methods = authMethodsFromState(raw.authentication);
@@ -243,6 +244,7 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
     props,
     phoneMethods: methods.phoneMethods,
     emailMethods: methods.emailMethods,
+    ...(methods.defaultMethod ? { defaultMethod: methods.defaultMethod } : {}),
     roles,
   };
   return {

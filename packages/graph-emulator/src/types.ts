@@ -65,6 +65,12 @@ export interface StoredPhoto {
 
 export type PhoneType = "mobile" | "alternateMobile" | "office";
 
+/**
+ * A user's default second-factor method: the values of signInPreferences'
+ * userPreferredMethodForSecondaryAuthentication (beta's userDefaultAuthenticationMethodType).
+ */
+export type DefaultMethod = "push" | "oath" | "voiceMobile" | "voiceAlternateMobile" | "voiceOffice" | "sms";
+
 /** Graph's phoneAuthenticationMethod. */
 export interface PhoneMethod {
   id: string;
@@ -89,6 +95,8 @@ export interface StoredUser {
   photo?: StoredPhoto;
   phoneMethods: PhoneMethod[];
   emailMethods: EmailMethod[];
+  /** The user's default sign-in (MFA) method, when it is set: it cannot be deleted. */
+  defaultMethod?: DefaultMethod;
   /** Directory role display names, e.g. "Global Administrator". */
   roles: string[];
 }
