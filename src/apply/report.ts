@@ -26,6 +26,8 @@ export interface WriteFailure {
   clientRequestId?: string;
   method: string;
   path: string;
+  /** What to do about it, where roster can tell (a permission to grant, a rule of Graph's). */
+  hint?: string;
 }
 
 export interface ChangeOutcome {
@@ -149,6 +151,7 @@ export function failureOf(error: GraphRequestError): WriteFailure {
     ...(error.clientRequestId ? { clientRequestId: error.clientRequestId } : {}),
     method: error.method,
     path: error.path,
+    ...(error.hint ? { hint: error.hint } : {}),
   };
 }
 

@@ -92,7 +92,8 @@ function failureText(error: WriteFailure): string {
   const status = error.status === 0 ? "no response" : String(error.status);
   const ids = error.requestId ? `, request-id ${error.requestId}` : "";
   const client = error.clientRequestId ? `, client-request-id ${error.clientRequestId}` : "";
-  return `${error.method} ${error.path}: ${status} ${error.code}: ${error.message}${ids}${client}`;
+  const hint = error.hint ? `; what to do: ${error.hint}` : "";
+  return `${error.method} ${error.path}: ${status} ${error.code}: ${error.message}${ids}${client}${hint}`;
 }
 
 function headline(report: ApplyReport): string {
@@ -189,7 +190,7 @@ function problemRow(user: UserOutcome, change: ChangeOutcome): string {
     code(change.path, { inTable: true }),
     change.status,
     error
-      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}`
+      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}${error.hint ? ` ${text(`(what to do: ${error.hint})`)}` : ""}`
       : text(change.reason ?? ""),
     error?.requestId ? code(error.requestId, { inTable: true }) : "",
   ];
