@@ -3,7 +3,8 @@
 //   GET|DELETE /_emulator/requests   the log of Graph requests, batch items included
 //   GET|POST|DELETE /_emulator/faults  list / inject / clear faults
 //   GET|PUT  /_emulator/consistency  {"staleReadMs": N}: reads of a changed user see the old values
-//   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs"}
+//   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs",
+//                                    "outlookConcurrency", "outlookRequestLimit", … (outlook.ts)}
 //   GET|PUT  /_emulator/latency      {"latencyMs": N}: extra latency for every Graph request
 import type { EmulatorContext } from "./context.js";
 import { dumpState, loadState } from "./state.js";
@@ -85,7 +86,9 @@ export async function handleControl(ctx: EmulatorContext, req: ControlRequest): 
       const json = readJson(req.body);
       if (!json.ok) return json.response;
       try {
-        return { status: 200, body: ctx.throttle.configure(json.value) };
+        const config = ctx.throttle.configure(json.value);
+        ctx.outlook.reset();
+        return { status: 200, body: config };
       } catch (err) {
         return error(400, "InvalidThrottling", (err as Error).message);
       }

@@ -3,15 +3,25 @@
 // write budget of 3,000 per 150 s, in sliding windows. Each directory request is charged its RU
 // cost (`x-ms-resource-unit`); once a budget is spent the request gets 429 with `Retry-After`
 // set to when enough budget frees up. Off by default; limits and windows can be lowered for tests.
+import { OUTLOOK_DEFAULTS, type OutlookLimits } from "./outlook.js";
 import { GraphHttpError } from "./types.js";
 
-export interface ThrottleConfig {
+/** The identity budgets below, and Outlook's photo limits (outlook.ts), switched on together. */
+export interface ThrottleConfig extends OutlookLimits {
   enabled: boolean;
   ruLimit: number;
   ruWindowMs: number;
   writeLimit: number;
   writeWindowMs: number;
 }
+
+const NUMBER_KEYS = [
+  "ruLimit",
+  "ruWindowMs",
+  "writeLimit",
+  "writeWindowMs",
+  ...(Object.keys(OUTLOOK_DEFAULTS) as (keyof OutlookLimits)[]),
+] as const;
 
 /** Requests the throttle charges: the identity service's paths, not photos or auth methods. */
 export interface Charge {
@@ -21,7 +31,14 @@ export interface Charge {
 
 export function defaultThrottleConfig(userCount: number): ThrottleConfig {
   const ruLimit = userCount < 50 ? 3500 : userCount <= 500 ? 5000 : 8000;
-  return { enabled: false, ruLimit, ruWindowMs: 10_000, writeLimit: 3000, writeWindowMs: 150_000 };
+  return {
+    enabled: false,
+    ruLimit,
+    ruWindowMs: 10_000,
+    writeLimit: 3000,
+    writeWindowMs: 150_000,
+    ...OUTLOOK_DEFAULTS,
+  };
 }
 
 /** RU cost of one request (§7.2): collection GET 2, other GET 1, writes 1 + a write; modifiers. */
@@ -66,19 +83,12 @@ export class Throttle {
       if (key === "enabled") {
         if (typeof value !== "boolean") throw new Error("enabled must be true or false");
         next.enabled = value;
-      } else if (
-        key === "ruLimit" ||
-        key === "ruWindowMs" ||
-        key === "writeLimit" ||
-        key === "writeWindowMs"
-      ) {
+      } else if ((NUMBER_KEYS as readonly string[]).includes(key)) {
         if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
           throw new Error(`${key} must be a positive integer`);
-        next[key] = value;
+        next[key as (typeof NUMBER_KEYS)[number]] = value;
       } else {
-        throw new Error(
-          `unknown field '${key}' (expected enabled, ruLimit, ruWindowMs, writeLimit, writeWindowMs)`,
-        );
+        throw new Error(`unknown field '${key}' (expected enabled, ${NUMBER_KEYS.join(", ")})`);
       }
     }
     this.config = next;
