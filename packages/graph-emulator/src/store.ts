@@ -49,8 +49,17 @@ export class Store {
   constructor(
     readonly tenant: Tenant,
     /** App registrations that may call; empty = any token may do anything. */
-    readonly apps: readonly AppRegistration[] = [],
+    private registered: readonly AppRegistration[] = [],
   ) {}
+
+  get apps(): readonly AppRegistration[] {
+    return this.registered;
+  }
+
+  /** Replaces the app registrations (a tenant admin granting or revoking consent). */
+  replaceApps(apps: readonly AppRegistration[]): void {
+    this.registered = apps;
+  }
 
   /** The app a bearer token stands for. */
   appOfToken(token: string): AppRegistration | undefined {

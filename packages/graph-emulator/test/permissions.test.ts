@@ -296,3 +296,24 @@ describe("apps in the state file", () => {
     expect((await loadState(dumped, os.tmpdir())).apps).toHaveLength(TOKENS.length);
   });
 });
+
+describe("PUT /_emulator/apps", () => {
+  it("grants and revokes permissions while the emulator runs, without reloading the tenant", async () => {
+    const open = await start({ users: [{ userPrincipalName: "adele@contoso.com" }] });
+    try {
+      const put = (apps: unknown) => raw(open, "PUT", "/_emulator/apps", { body: { apps } });
+      expect((await put([{ token: "t", permissions: ["Organization.Read.All"] }])).status).toBe(200);
+      expectGraphError(await raw(open, "GET", "/v1.0/users", { token: "t" }), 403, ...DENIED);
+      await put([{ token: "t", permissions: ["User.Read.All"] }]);
+      expect((await raw(open, "GET", "/v1.0/users", { token: "t" })).status).toBe(200);
+      expect((await put([{ token: "t", permissions: ["User.Rad.All"] }])).json.error.code).toBe(
+        "InvalidApps",
+      );
+      expect((await raw(open, "GET", "/_emulator/apps")).json.apps[0].permissions).toEqual(["User.Read.All"]);
+      await put([]);
+      expect((await raw(open, "GET", "/v1.0/directoryRoles", { token: "anything" })).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+});
