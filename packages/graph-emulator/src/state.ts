@@ -31,7 +31,8 @@ export interface StateUser {
 }
 
 export interface TenantState {
-  tenant?: { id?: string; domains?: string[] };
+  /** The organization: its id, verified domains (the default first) and name. */
+  tenant?: { id?: string; domains?: string[]; displayName?: string };
   /** App registrations and their permissions; absent = any token may do anything. */
   apps?: StateApp[];
   users: StateUser[];
@@ -136,7 +137,11 @@ export async function loadStateFile(file: string): Promise<Store> {
 /** The Store as state-file JSON; photos become data: URIs so the dump loads back as-is. */
 export function dumpState(store: Store): TenantState {
   return {
-    tenant: { id: store.tenant.id, domains: [...store.tenant.domains] },
+    tenant: {
+      id: store.tenant.id,
+      domains: [...store.tenant.domains],
+      ...(store.tenant.displayName ? { displayName: store.tenant.displayName } : {}),
+    },
     ...(store.apps.length > 0 ? { apps: dumpApps(store.apps) } : {}),
     users: store.all().map((user) => {
       const out: StateUser = { ...user.props };
@@ -191,7 +196,18 @@ function readTenant(raw: unknown, users: unknown[]): Tenant {
     throw new StateError("`tenant.id` must be a GUID");
   }
   const id = typeof tenant.id === "string" ? tenant.id : uuidFromName("tenant", domains[0] ?? "");
-  return { id, domains };
+  if (
+    tenant.displayName !== undefined &&
+    (typeof tenant.displayName !== "string" || tenant.displayName === "")
+  )
+    throw new StateError("`tenant.displayName` must be a non-empty string");
+  const unknownKey = Object.keys(tenant).find((key) => !["id", "domains", "displayName"].includes(key));
+  if (unknownKey !== undefined) throw new StateError(`unknown key 'tenant.${unknownKey}'`);
+  return {
+    id,
+    domains,
+    ...(typeof tenant.displayName === "string" ? { displayName: tenant.displayName } : {}),
+  };
 }
 
 function readUser(raw: unknown, where: string): { user: StoredUser; manager?: string; photo?: string } {

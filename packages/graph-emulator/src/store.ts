@@ -9,6 +9,8 @@ import type { StoredUser } from "./types.js";
 export interface Tenant {
   id: string;
   domains: string[];
+  /** The organization's name; derived from the first domain when the state gives none. */
+  displayName?: string;
 }
 
 /** What a reader sees of a user: the current state, or the pre-write state while it is "stale". */
