@@ -109,6 +109,25 @@ module.exports = {
       to: { path: "^src/(apply/(?!report\\.ts$)|graph|tenant|commands|session|cli\\.ts)" },
     },
     {
+      name: "graph-knows-only-graph",
+      severity: "error",
+      comment:
+        "The Graph client is the bottom of the network side: it knows HTTP and Graph, not roster's model.",
+      from: { path: "^src/graph/" },
+      to: {
+        path: "^src/(config|source|desired|entra|photos|tenant|plan|render|apply|session|history|commands|cli\\.ts)",
+      },
+    },
+    {
+      name: "apply-below-session",
+      severity: "error",
+      comment:
+        "Apply carries out plans; the session (sign-in, the plan pipeline) is handed to it by the command, " +
+        "so apply can be tested without one.",
+      from: { path: "^src/apply/" },
+      to: { path: "^src/(session|commands|history|cli\\.ts)" },
+    },
+    {
       name: "commands-are-the-top",
       severity: "error",
       comment: "Commands wire flags to modules; no module imports a command.",

@@ -3,9 +3,11 @@
 // roster as a pipeline would: validate, plan, apply, and a last plan that must show no changes.
 // Like the pipeline it plans as the read-only app `roster-plan` and applies as `roster-apply`,
 // whose tokens the demo tenant declares with exactly the README's permissions.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+// The first plan is also written as HTML to demo/out/plan.html (git-ignored; ROSTER_DEMO_OUT names
+// another folder), to open in a browser: photos side by side, the org chart of manager changes.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { startEmulator, type TenantState } from "@roster/graph-emulator";
 import { main } from "../src/cli.js";
 import { processIo } from "../src/io.js";
@@ -40,14 +42,20 @@ try {
   io.stdout(`Demo tenant: the Graph emulator at ${emulator.origin}, loaded from demo/tenant.json\n`);
   failed ||= (await step("1. validate the repository offline", ["validate", "--dir", root])) !== 0;
   const planFile = join(work, "plan.json");
+  const outDir = resolve(process.env.ROSTER_DEMO_OUT || join(root, "demo", "out"));
+  await mkdir(outDir, { recursive: true });
+  const htmlFile = join(outDir, "plan.html");
   const planned = await step("2. plan against the tenant", [
     "plan",
     ...connection,
     "--out",
     planFile,
+    "--html",
+    htmlFile,
     "--detailed-exitcode",
   ]);
   failed ||= planned === 1;
+  io.stdout(`\nThe plan as a page: open ${relative(process.cwd(), htmlFile) || htmlFile} in a browser.\n`);
   failed ||=
     (await step(
       "3. apply the saved plan",

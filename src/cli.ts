@@ -7,6 +7,7 @@ import type { HistoryFlags } from "./commands/history.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
+import { VERSION } from "./version.js";
 
 /** Parses argv (`node roster …`) and runs the command; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -14,9 +15,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const program = new Command()
     .name("roster")
     .description("Entra ID user profiles, photos and authentication contact methods as code")
+    .version(VERSION, "-V, --version", "print roster's version (for bug reports)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
+
+  program
+    .command("version")
+    .description("print roster's version (for bug reports)")
+    .action(() => io.stdout(`${VERSION}\n`));
 
   program
     .command("validate")
@@ -42,9 +49,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   connectionOptions(program.command("plan"))
     .description("read the tenant, diff it against the repository, print the plan")
-    .option("--out <file>", "also write the plan as JSON (for `roster apply <file>`)")
+    .option(
+      "--out <file>",
+      "also write the plan as JSON (for `roster apply <file>`); with --format html, the page",
+    )
+    .option("--html <file>", "also write the plan as a self-contained HTML page (photos, org charts)")
     .addOption(
-      new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+      new Option("--format <format>", "output format")
+        .choices(["text", "markdown", "json", "html"])
+        .default("text"),
     )
     .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
     .action(async (options: PlanFlags) => {

@@ -1,5 +1,6 @@
 // Problems found in the desired state, in the spirit of Terraform's tfdiags: nothing throws for
 // bad input; every check returns diagnostics that carry the file and 1-based line and column.
+import { compareNatural } from "./util/text.js";
 
 export type Severity = "error" | "warning";
 
@@ -43,7 +44,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   });
   return unique.sort(
     (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      compareNatural(a.file, b.file) ||
       a.line - b.line ||
       a.col - b.col ||
       (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),

@@ -6,12 +6,19 @@ export interface Io {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** True when stdout is a terminal: colours and progress bars only then. */
+  /** True when stdout is a terminal: progress bars only then. */
   isTty: boolean;
+  /** Colours: on a terminal, never with NO_COLOR set (https://no-color.org). */
+  color: boolean;
   /** True when stdin is a terminal a person can answer prompts on (absent: never). */
   stdinIsTty?: boolean;
   /** Asks a question on the terminal and resolves to the answer line (absent: no terminal). */
   prompt?: (question: string) => Promise<string>;
+}
+
+/** Colours on a terminal, unless NO_COLOR is set to anything but "" (https://no-color.org). */
+export function colorWanted(isTty: boolean, env: NodeJS.ProcessEnv): boolean {
+  return isTty && (env.NO_COLOR === undefined || env.NO_COLOR === "");
 }
 
 export function processIo(): Io {
@@ -21,6 +28,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     isTty: Boolean(process.stdout.isTTY),
+    color: colorWanted(Boolean(process.stdout.isTTY), process.env),
     stdinIsTty: Boolean(process.stdin.isTTY),
     prompt: async (question) => {
       const { createInterface } = await import("node:readline/promises");
@@ -48,6 +56,7 @@ export function captureIo(overrides: Partial<Io> = {}): Io & { out: () => string
     env: {},
     cwd: process.cwd(),
     isTty: false,
+    color: false,
     ...overrides,
     out: () => out,
     err: () => err,

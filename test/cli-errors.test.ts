@@ -172,3 +172,38 @@ describe("errors a user can cause", () => {
     expect(server.log.filter((r) => !r.url.startsWith("/v1.0/organization"))).toEqual([]);
   });
 });
+
+describe("outputs are checked before anything is read", () => {
+  it("refuses an --out, --html or --report path that cannot be written, without a request", async () => {
+    server.reset();
+    const args = ["--graph-url", server.origin, "--ca-cert", ca];
+    expectOneLineError(
+      await roster(["plan", ...args, "--out", "/no/such/dir/plan.json"]),
+      /^error: --out \/no\/such\/dir\/plan\.json: the folder \/no\/such\/dir does not exist$/,
+    );
+    expectOneLineError(
+      await roster(["plan", ...args, "--html", repo]),
+      /^error: --html .*: that is a folder, not a file$/,
+    );
+    expectOneLineError(
+      await roster(["apply", ...args, "--auto-approve", "--report", "/no/such/dir/r.json"]),
+      /^error: --report \/no\/such\/dir\/r\.json: the folder \/no\/such\/dir does not exist$/,
+    );
+    expect(server.log).toEqual([]);
+  });
+});
+
+describe("version and colour", () => {
+  it("prints the version with --version and `roster version`", async () => {
+    const { version } = JSON.parse(
+      await import("node:fs/promises").then((fs) =>
+        fs.readFile(join(import.meta.dirname, "..", "package.json"), "utf8"),
+      ),
+    ) as { version: string };
+    for (const args of [["--version"], ["version"]]) {
+      const result = await roster(args);
+      expect(result.code).toBe(0);
+      expect(result.out).toBe(`${version}\n`);
+    }
+  });
+});

@@ -1,21 +1,31 @@
 // `npm run demo` as a new user runs it: a child process, the real emulator, the real CLI.
 import { execFile } from "node:child_process";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
+import { testdir } from "./helpers/testdir.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
 
 it("npm run demo plans, applies and ends with an empty plan", async () => {
+  const out = await testdir({});
   const { stdout, stderr } = await run(
     process.execPath,
     ["--import", "tsx", join(root, "scripts", "demo.ts")],
     {
       cwd: root,
-      env: { ...process.env, ROSTER_ACCESS_TOKEN: "", GITHUB_STEP_SUMMARY: "" },
+      env: { ...process.env, ROSTER_ACCESS_TOKEN: "", GITHUB_STEP_SUMMARY: "", ROSTER_DEMO_OUT: out },
       timeout: 120_000,
     },
+  );
+  // The first plan, as a page to open in a browser.
+  expect(stdout).toContain(
+    `The plan as a page: open ${relative(root, join(out, "plan.html"))} in a browser.`,
+  );
+  expect(await readFile(join(out, "plan.html"), "utf8")).toContain(
+    "<h1>roster plan: 15 changes to 12 users</h1>",
   );
   const steps = stdout.split("\n").filter((line) => line.startsWith("=== "));
   expect(steps.map((s) => s.replace(/:.*/, ""))).toEqual([

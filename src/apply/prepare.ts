@@ -8,7 +8,7 @@ import type { Change, PlannedUser } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant } from "../tenant/types.js";
 import type { ExecuteResult } from "./execute.js";
-import { type ChangeOutcome, outcomesFor, type UserOutcome } from "./report.js";
+import { ALREADY_SO, type ChangeOutcome, outcomesFor, type UserOutcome } from "./report.js";
 import { buildUserWork, type UserWork } from "./steps.js";
 
 export interface PreparedApply {
@@ -19,10 +19,11 @@ export interface PreparedApply {
   /** The outcome of each work, by work. */
   outcomeOf: Map<UserWork, UserOutcome>;
   staleUsers: { user: PlannedUser; reasons: string[] }[];
-  /** Changes the repository does not ask for: while there is one, nothing is written. */
+  /** Changes the repository does not ask for, or of protected users: while there is one, nothing is written. */
   refused: { user: PlannedUser; change: Change; reason: string }[];
-  protectedUsers: PlannedUser[];
 }
+
+const PROTECTED = "the user is protected in roster.yaml";
 
 export interface PrepareOptions {
   state: DesiredState;
@@ -41,7 +42,6 @@ export function prepareApply(
     outcomeOf: new Map(),
     staleUsers: [],
     refused: [],
-    protectedUsers: [],
   };
   const { profileOfUser } = pairProfiles(options.state.profiles, actual);
   for (const { saved: user, verdicts } of comparison.users) {
@@ -55,9 +55,9 @@ export function prepareApply(
     // The diff never plans changes for protected users; a plan that does was edited by hand.
     const upns = [user.userPrincipalName, found?.userPrincipalName ?? ""].map((u) => u.toLowerCase());
     if (upns.some((upn) => protectedUpns.has(upn))) {
-      prepared.protectedUsers.push(user);
-      user.changes.forEach((_, i) => {
-        set(i, { status: "refused", reason: "refused: the user is protected in roster.yaml" });
+      user.changes.forEach((change, i) => {
+        prepared.refused.push({ user, change, reason: PROTECTED });
+        set(i, { status: "refused", reason: `refused: ${PROTECTED}` });
       });
       continue;
     }
@@ -95,7 +95,7 @@ export function prepareApply(
     };
     const toWrite: number[] = [];
     verdicts.forEach((verdict, i) => {
-      if (verdict.kind === "done") set(i, { status: "applied", reason: "already so in the tenant" });
+      if (verdict.kind === "done") set(i, { status: "applied", reason: ALREADY_SO });
       else if (verdict.kind === "apply") toWrite.push(i);
     });
     if (toWrite.length === 0) continue;
@@ -115,6 +115,16 @@ export function prepareApply(
     prepared.works = [];
   }
   return prepared;
+}
+
+/** The changes apply will write (not those the tenant already shows), user by user. */
+export function changesToWrite(prepared: PreparedApply): { user: PlannedUser; change: Change }[] {
+  return prepared.works.flatMap((work) =>
+    [...work.batch, ...work.direct, ...work.chain]
+      .flatMap((step) => step.changes)
+      .sort((a, b) => a - b)
+      .map((index) => ({ user: work.user, change: work.user.changes[index] as Change })),
+  );
 }
 
 /** Users apply would write to. */

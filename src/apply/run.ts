@@ -10,13 +10,13 @@
 //   3. approval (the caller's UI), the writes (execute.ts), the report.
 // What a person sees (the plan, refusals, the approval prompt, progress) is the caller's `ApplyUi`,
 // so this module decides and the command presents.
-import { type Comparison, comparePlans } from "../plan/compare.js";
+import type { DesiredState } from "../desired/types.js";
+import type { RequestCounts } from "../graph/index.js";
+import { type Comparison, comparePlans, type FreshState } from "../plan/compare.js";
 import type { Plan } from "../plan/types.js";
-import { makePlanWithTenant } from "../session/make-plan.js";
-import type { Session } from "../session/session.js";
 import type { ActualTenant } from "../tenant/types.js";
 import { plural } from "../util/text.js";
-import { executeWork } from "./execute.js";
+import { type ExecuteOptions, executeWork } from "./execute.js";
 import { type PreparedApply, prepareApply, recordExecution, usersToWrite } from "./prepare.js";
 import type { Progress } from "./progress.js";
 import { type ApplyReport, buildApplyReport } from "./report.js";
@@ -33,8 +33,20 @@ export interface ApplyUi {
   progress(users: number): Progress;
 }
 
+/** What apply works with: the caller's signed-in session and its plan pipeline. */
+export interface ApplyContext {
+  state: DesiredState;
+  graph: ExecuteOptions["graph"] & { readonly serviceRoot: string };
+  graphUrl: string;
+  /** The tenant signed in to, proven at sign-in. */
+  tenantId: string;
+  requests: RequestCounts;
+  /** Plans afresh: the whole repository, or only the users with these lower-cased object ids. */
+  replan(onlyUserIds?: ReadonlySet<string>): Promise<FreshState>;
+}
+
 export interface ApplyRequest {
-  session: Session;
+  session: ApplyContext;
   /** A plan saved by `roster plan --out`, and the file it was read from. */
   saved?: { plan: Plan; file: string };
   allowMassChange: boolean;
@@ -52,7 +64,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
       plan,
       planFile: saved?.file ?? null,
       graphUrl: session.graphUrl,
-      tenantId: session.tenant.id,
+      tenantId: session.tenantId,
       root: session.state.root,
       requests: session.requests,
       started,
@@ -69,23 +81,13 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     const refusal = savedPlanRefusal(plan, session) ?? massChangeRefusal(plan, session, request);
     if (refusal) return report(plan, undefined, refusal);
     ui.log("re-reading the plan's users and diffing afresh: only the reviewed changes are applied");
-    const onlyUserIds = new Set(
-      plan.users.filter((u) => u.changes.length > 0).map((u) => u.id.toLowerCase()),
+    const fresh = await session.replan(
+      new Set(plan.users.filter((u) => u.changes.length > 0).map((u) => u.id.toLowerCase())),
     );
-    const fresh = await makePlanWithTenant(session.state, session.graph, {
-      graphUrl: session.graphUrl,
-      tenantId: session.tenant.id,
-      onlyUserIds,
-      progress: ui.log,
-    });
     actual = fresh.actual;
-    comparison = comparePlans(plan, fresh.plan, actual);
+    comparison = comparePlans(plan, fresh);
   } else {
-    const fresh = await makePlanWithTenant(session.state, session.graph, {
-      graphUrl: session.graphUrl,
-      tenantId: session.tenant.id,
-      progress: ui.log,
-    });
+    const fresh = await session.replan();
     ({ plan, actual } = fresh);
     ui.planMade(plan);
     if (plan.errors.length > 0)
@@ -93,7 +95,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     const refusal = massChangeRefusal(plan, session, request);
     if (refusal) return report(plan, undefined, refusal);
     // Planned just now: the plan is its own fresh plan, every change is carried out as it stands.
-    comparison = comparePlans(plan, plan, actual);
+    comparison = comparePlans(plan, fresh);
   }
 
   const prepared = prepareApply(comparison, actual, {
@@ -129,13 +131,13 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
 }
 
 /** Why a saved plan must not be applied at all, or undefined. */
-function savedPlanRefusal(plan: Plan, session: Session): string | undefined {
+function savedPlanRefusal(plan: Plan, session: ApplyContext): string | undefined {
   if (plan.errors.length > 0) {
     return `the plan holds ${plural(plan.errors.length, "error")}; fix them and plan again`;
   }
   const tenant = session.state.config.tenant;
-  if (plan.tenantId.toLowerCase() !== session.tenant.id.toLowerCase()) {
-    return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenant.id} (${tenant})`;
+  if (plan.tenantId.toLowerCase() !== session.tenantId.toLowerCase()) {
+    return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenantId} (${tenant})`;
   }
   if (plan.graphUrl !== session.graphUrl || plan.tenant !== tenant) {
     return `the plan was made for ${plan.tenant} at ${plan.graphUrl}, not ${tenant} at ${session.graphUrl}`;
@@ -144,7 +146,7 @@ function savedPlanRefusal(plan: Plan, session: Session): string | undefined {
 }
 
 /** The mass-change guard, decided from the plan alone, before anything is read. */
-function massChangeRefusal(plan: Plan, session: Session, request: ApplyRequest): string | undefined {
+function massChangeRefusal(plan: Plan, session: ApplyContext, request: ApplyRequest): string | undefined {
   const users = plan.users.filter((user) => user.changes.length > 0).length;
   const limit = session.state.config.limits.maxUsersChanged;
   if (users <= limit || request.allowMassChange) return undefined;

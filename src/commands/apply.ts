@@ -3,11 +3,13 @@
 // Exit 0 when everything was applied (or nothing needed to be), 1 otherwise.
 import { appendFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { changesToWrite } from "../apply/prepare.js";
 import { createProgress } from "../apply/progress.js";
 import { applyExitCode } from "../apply/report.js";
 import { type ApplyUi, applyPlan } from "../apply/run.js";
 import { readSavedPlan } from "../apply/saved-plan.js";
-import { recordApplyNote } from "../history/notes.js";
+import { isRosterError } from "../errors.js";
+import { assertApplyNotePossible, recordApplyNote } from "../history/notes.js";
 import type { Io } from "../io.js";
 import {
   refusalLines,
@@ -16,7 +18,9 @@ import {
   sensitiveList,
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
+import { makePlanWithTenant } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
+import { assertWritableFile } from "../util/output-file.js";
 import { plural } from "../util/text.js";
 
 export interface ApplyFlags extends SessionFlags {
@@ -27,6 +31,8 @@ export interface ApplyFlags extends SessionFlags {
 }
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<number> {
+  if (flags.report) await assertWritableFile(io.cwd, flags.report, "--report");
+  if (flags.gitNote) await assertApplyNotePossible(resolve(io.cwd, flags.dir));
   const saved =
     planFile === undefined
       ? undefined
@@ -34,22 +40,42 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   const session = await openSession(flags, io);
   try {
     const report = await applyPlan({
-      session,
+      session: {
+        state: session.state,
+        graph: session.graph,
+        graphUrl: session.graphUrl,
+        tenantId: session.tenant.id,
+        requests: session.requests,
+        replan: (onlyUserIds) =>
+          makePlanWithTenant(session.state, session.graph, {
+            graphUrl: session.graphUrl,
+            tenantId: session.tenant.id,
+            progress: (message) => io.stderr(`${message}\n`),
+            ...(onlyUserIds ? { onlyUserIds } : {}),
+          }),
+      },
       ...(saved ? { saved } : {}),
       allowMassChange: Boolean(flags.allowMassChange),
       ui: terminalUi(flags, io),
     });
-    if (flags.report) await writeFile(resolve(io.cwd, flags.report), `${JSON.stringify(report, null, 2)}\n`);
-    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
-    if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
+    // What was done is printed first: nothing after this may hide it or turn it into a crash.
     io.stdout(`\n${renderReportText(report)}`);
     if (report.refusal) io.stderr(`error: apply refused: ${report.refusal}\n`);
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    await writeAfterApply(io, `--report ${flags.report}`, async () => {
+      if (flags.report)
+        await writeFile(resolve(io.cwd, flags.report), `${JSON.stringify(report, null, 2)}\n`);
+    });
+    await writeAfterApply(io, `$GITHUB_STEP_SUMMARY ${stepSummary}`, async () => {
+      if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
+    });
     if (flags.gitNote) {
-      // After the report is out: a failure to record the apply must not hide what was applied.
-      const note = await recordApplyNote(session.state.root, report, io.env);
-      io.stderr(
-        `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
-      );
+      await writeAfterApply(io, "the apply note (--git-note)", async () => {
+        const note = await recordApplyNote(session.state.root, report, io.env);
+        io.stderr(
+          `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
+        );
+      });
     }
     return applyExitCode(report);
   } finally {
@@ -57,16 +83,28 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   }
 }
 
+/** Writes an output of a finished apply; a failure is one line on stderr, never the exit code. */
+async function writeAfterApply(io: Io, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    const why = isRosterError(error)
+      ? error.describe()
+      : ((error as NodeJS.ErrnoException).code ?? String(error));
+    io.stderr(`error: could not write ${what} (${why}); the apply itself is reported above\n`);
+  }
+}
+
 function terminalUi(flags: ApplyFlags, io: Io): ApplyUi {
   return {
-    planMade: (plan) => io.stdout(render(plan, "text", { color: io.isTty })),
+    planMade: (plan) => io.stdout(render(plan, "text", { color: io.color })),
     log: (message) => io.stderr(`${message}\n`),
     refused: (prepared, comparison) => {
       const lines = refusalLines({ ...prepared, unreviewed: comparison.unreviewed });
       for (const line of lines) io.stdout(`${line}\n`);
     },
     approve: async (prepared, users) => {
-      const sensitive = sensitiveList(prepared.works.map((work) => work.user));
+      const sensitive = sensitiveList(changesToWrite(prepared));
       if (sensitive.length > 0) {
         io.stdout(
           `\nSensitive changes (${sensitive.length}), review them before approving:\n${sensitive.join("\n")}\n\n`,

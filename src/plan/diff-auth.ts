@@ -18,6 +18,12 @@ export function canonicalAuthValue(kind: AuthMethodKind, value: string): string 
   return kind === "email" ? value.trim().toLowerCase() : (canonicalPhoneNumber(value) ?? value.trim());
 }
 
+/** Whether two values of a method are the same once canonical; `null` is "no method". */
+export function sameAuthValue(kind: AuthMethodKind, a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  return canonicalAuthValue(kind, a) === canonicalAuthValue(kind, b);
+}
+
 /** sha256 of the canonical value: lets apply check a masked `before` without storing it. */
 export function authValueDigest(kind: AuthMethodKind, value: string | null): string {
   return `sha256:${createHash("sha256")
@@ -53,11 +59,7 @@ export function diffAuthentication(
     const want = desired[kind] as Sourced<string | null>;
     const have = actualMethod(auth, kind);
     const haveValue = have?.value ?? null;
-    const same =
-      want.value === null || haveValue === null
-        ? want.value === haveValue
-        : canonicalAuthValue(kind, want.value) === canonicalAuthValue(kind, haveValue);
-    if (same) continue;
+    if (sameAuthValue(kind, want.value, haveValue)) continue;
     const change = {
       kind: "authMethod" as const,
       path: `authentication.${kind}`,

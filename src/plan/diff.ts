@@ -7,6 +7,7 @@ import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra/roles.js
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";
+import { compareNatural } from "../util/text.js";
 import { diffAuthentication } from "./diff-auth.js";
 import type { PlanMessage, PlannedUser } from "./types.js";
 import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
@@ -33,6 +34,8 @@ export interface DiffResult {
   warnings: PlanMessage[];
   managedUsers: number;
   unmanagedUsers: number;
+  /** The change paths each managed user's profile sets, by lower-cased object id (for comparePlans). */
+  managedPaths: Map<string, Set<string>>;
 }
 
 export function diff(input: DiffInput): DiffResult {
@@ -42,6 +45,7 @@ export function diff(input: DiffInput): DiffResult {
   const protectedUpns = new Set(input.config.protected);
   const ownedElsewhere = new Set(input.config.ownedElsewhere);
   let managedUsers = 0;
+  const managedPaths = new Map<string, Set<string>>();
 
   const pairing = pairProfiles(input.profiles, input.actual);
   const userOf = new Map(pairing.pairs.map(({ profile, user }) => [profile, user]));
@@ -83,6 +87,7 @@ export function diff(input: DiffInput): DiffResult {
       continue;
     }
     managedUsers++;
+    managedPaths.set(user.id.toLowerCase(), pathsOf(profile));
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
     diffAttributes(userDiff, mailConflict);
@@ -119,14 +124,24 @@ export function diff(input: DiffInput): DiffResult {
       });
     }
   }
-  users.sort((a, b) => compareText(a.userPrincipalName.toLowerCase(), b.userPrincipalName.toLowerCase()));
+  users.sort((a, b) => compareNatural(a.userPrincipalName, b.userPrincipalName));
   return {
     users,
     errors,
     warnings,
     managedUsers,
     unmanagedUsers: Math.max(0, input.actual.usersInScope - managedUsers),
+    managedPaths,
   };
+}
+
+/** The change paths a profile manages: the keys it sets, as the changes of the plan name them. */
+function pathsOf(profile: DesiredProfile): Set<string> {
+  const paths = new Set<string>(["userPrincipalName", ...profile.attributes.keys()]);
+  if (profile.manager) paths.add("manager");
+  if (profile.photo) paths.add("photo");
+  for (const kind of Object.keys(profile.authentication)) paths.add(`authentication.${kind}`);
+  return paths;
 }
 
 /** A profile with an `id` whose UPN differs from the tenant's renames the user (sensitive). */
@@ -275,8 +290,4 @@ function mailConflicts(
     }
     return undefined;
   };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

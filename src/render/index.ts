@@ -26,5 +26,14 @@ export function render(plan: Plan, format: RenderFormat, options: RenderOptions 
 }
 
 export { maskAuthValue } from "../plan/mask.js";
+export {
+  NO_PICTURES,
+  PHOTO_FRAME_PX,
+  type PhotoPair,
+  type PhotoSide,
+  type PlanPictures,
+  renderHtml,
+} from "./html.js";
 export { DEFAULT_MAX_LENGTH, MARKDOWN_MARKER, type MarkdownOptions, renderMarkdown } from "./markdown.js";
+export { LEVELS_ABOVE, type OrgPerson } from "./org-chart.js";
 export { renderText, type TextOptions } from "./text.js";

@@ -5,6 +5,7 @@ import type { DesiredProfile, DesiredState } from "../desired/types.js";
 import { perceptualHash } from "../photos/hash.js";
 import { hashPhotoFiles } from "../photos/prepare.js";
 import { buildPlan } from "../plan/build.js";
+import type { FreshState } from "../plan/compare.js";
 import { diff } from "../plan/diff.js";
 import type { Plan } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
@@ -39,12 +40,15 @@ export async function makePlan(
   return (await makePlanWithTenant(state, graph, options)).plan;
 }
 
-/** The plan and the tenant it was diffed against (apply needs both: e.g. unmanaged sub-keys). */
+/**
+ * The plan, the tenant it was diffed against and the paths each user's profile manages: what
+ * apply needs to compare a saved plan with (src/plan/compare.ts) and to write.
+ */
 export async function makePlanWithTenant(
   state: DesiredState,
   graph: TenantGraph,
   options: MakePlanOptions,
-): Promise<{ plan: Plan; actual: ActualTenant }> {
+): Promise<FreshState> {
   const only = options.onlyUserIds;
   const reading = readActualTenant(state, graph, {
     ...(options.progress ? { progress: options.progress } : {}),
@@ -56,8 +60,10 @@ export async function makePlanWithTenant(
   let photoHashes: Map<string, string>;
   if (only) {
     actual = await reading;
-    profiles = pairProfiles(state.profiles, actual)
-      .pairs.filter((pair) => only.has(pair.user.id.toLowerCase()))
+    // Second profiles of a user come along, so the diff reports them as it would in a full plan.
+    const pairing = pairProfiles(state.profiles, actual);
+    profiles = [...pairing.pairs, ...pairing.duplicates]
+      .filter((pair) => only.has(pair.user.id.toLowerCase()))
       .map((pair) => pair.profile);
     photoHashes = await hashPhotoFiles(photoFilesOf(profiles), state.config.photos);
   } else {
@@ -74,9 +80,10 @@ export async function makePlanWithTenant(
     tenantId: options.tenantId,
     graphUrl: options.graphUrl,
     git: await gitState(state.root),
-    desiredDigest: await desiredStateDigest(state),
+    // Recorded in plan documents for auditors; apply's re-plan is never written, so it skips the reading.
+    desiredDigest: only ? "" : await desiredStateDigest(state),
   });
-  return { plan, actual };
+  return { plan, actual, managedPaths: result.managedPaths };
 }
 
 /** Reads the tenant as the plan does, through the photo-hash cache. */
@@ -87,7 +94,15 @@ async function readActualTenant(
 ): Promise<ActualTenant> {
   const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
   const actual = await readTenant(graph, state, { hashImage: perceptualHash, photoCache, ...options });
-  await photoCache.save();
+  try {
+    await photoCache.save();
+  } catch (error) {
+    // The cache only saves downloads: a plan never fails for it.
+    const why = (error as NodeJS.ErrnoException).code ?? String(error);
+    options.progress?.(
+      `warning: could not save the photo-hash cache ${PHOTO_CACHE_FILE} (${why}); the next plan downloads the photos again`,
+    );
+  }
   return actual;
 }
 

@@ -30,7 +30,7 @@ export interface BatchGetResult {
   body: unknown;
   /** Graph's `error.code` for a failed item. */
   errorCode?: string;
-  /** The failed item's error: its hint says what to do (e.g. which permission to grant). */
+  /** What to do about a failed item (e.g. the permission to grant for a 403). */
   error?: { hint?: string };
 }
 
@@ -335,8 +335,9 @@ async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void
 }
 
 function itemError(what: string, user: ActualUser, result: BatchGetResult): TenantReadError {
+  const hint = result.error?.hint;
   return new TenantReadError(
     `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
-    result.error?.hint ? { hint: result.error.hint } : {},
+    hint ? { hint } : {},
   );
 }

@@ -43,7 +43,7 @@ describe("deleting the phone that is the user's default sign-in method", () => {
     const failed = run.out.split("\n").filter((line) => line.startsWith("FAILED"));
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatch(
-      /^FAILED adele@contoso\.com authentication\.mobile: null: DELETE \/users\/[0-9a-f-]+\/authentication\/phoneMethods\/3179e48a-750b-4051-897c-87b9720928f7: 400 badRequest: The 'mobile' phone method is the user's default sign-in method \(sms\) and can't be deleted; .*; what to do: Graph does not delete the phone that is the user's default sign-in method: change the user's default sign-in method first .*, then run apply again$/,
+      /^FAILED adele@contoso\.com authentication\.mobile: null: DELETE \/users\/[0-9a-f-]+\/authentication\/phoneMethods\/3179e48a-750b-4051-897c-87b9720928f7: 400 badRequest: The 'mobile' phone method is the user's default sign-in method \(sms\) and can't be deleted; .* \(Graph does not delete the phone that is the user's default sign-in method: change the user's default sign-in method first .*, then run apply again\)$/,
     );
     expect(run.out).toMatch(/^applied adele@contoso\.com jobTitle: "Retail Manager"$/m);
     expect(run.out).toMatch(/^applied adele@contoso\.com authentication\.office/m);

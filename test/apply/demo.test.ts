@@ -65,6 +65,15 @@ describe("roster apply of the demo plan", () => {
     expect(replan.code).toBe(0);
   });
 
+  it("converges: the same plan applied again writes nothing and says so", async () => {
+    const again = await demo.roster(["apply", "plan.json", "--auto-approve"]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain(
+      "Apply complete: nothing to write; the tenant already holds all 15 planned changes.",
+    );
+    expect(again.out).not.toMatch(/Sensitive changes/);
+  });
+
   it("writes attributes as planned, employeeOrgData whole, extension attributes by key", () => {
     expect(get(after, "AdeleV@contoso.com").jobTitle).toBe("Account Executive");
     expect(get(after, "ChristieC@contoso.com").mobilePhone ?? null).toBeNull();

