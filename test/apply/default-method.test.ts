@@ -1,6 +1,8 @@
 // Graph refuses to delete the phone that is a user's default sign-in method
 // (phoneauthenticationmethod-delete), and v1.0 offers no call to change that default. apply reports
 // the refusal with what a person has to do, and carries out the user's other changes.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { profileRepo } from "../plan-integration/helpers.js";
 import { type Demo, phones, startDemo, users } from "./helpers.js";
@@ -38,7 +40,10 @@ describe("deleting the phone that is the user's default sign-in method", () => {
         },
       ]),
     });
-    const run = await demo.roster(["apply", "--auto-approve"]);
+    const summary = join(demo.work, "summary.md");
+    const run = await demo.roster(["apply", "--auto-approve", "--report", "report.json"], {
+      env: { ROSTER_ACCESS_TOKEN: "any", GITHUB_STEP_SUMMARY: summary },
+    });
     expect(run.code).toBe(1);
     const failed = run.out.split("\n").filter((line) => line.startsWith("FAILED"));
     expect(failed).toHaveLength(1);
@@ -51,5 +56,12 @@ describe("deleting the phone that is the user's default sign-in method", () => {
     expect(adele?.jobTitle).toBe("Retail Manager");
     expect(phones(adele).map((p) => p.phoneType)).toEqual(["mobile"]);
     expect(run.err).not.toMatch(/\bat .*\.ts:\d+/);
+    // The JSON report and the job summary carry the same advice.
+    const report = JSON.parse(await readFile(join(demo.work, "report.json"), "utf8"));
+    const mobile = report.users[0].changes.find((c: { path: string }) => c.path === "authentication.mobile");
+    expect(mobile.error.hint).toMatch(
+      /^Graph does not delete the phone that is the user's default sign-in method/,
+    );
+    expect(await readFile(summary, "utf8")).toContain("change the user's default sign-in method first");
   });
 });
