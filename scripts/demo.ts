@@ -28,9 +28,8 @@ await writeFile(caCert, emulator.caPem);
 const io = processIo();
 const connection = ["--dir", root, "--graph-url", emulator.origin, "--ca-cert", caCert];
 const step = async (title: string, args: string[], app = "roster-plan") => {
-  io.stdout(
-    `\n=== ${title}: roster ${args.filter((a) => !connection.includes(a)).join(" ")} (as ${app})\n\n`,
-  );
+  const signedIn = args.includes("--graph-url") ? ` (as ${app})` : "";
+  io.stdout(`\n=== ${title}: roster ${args.filter((a) => !connection.includes(a)).join(" ")}${signedIn}\n\n`);
   return main(["node", "roster", ...args], {
     ...io,
     env: { ...process.env, ROSTER_ACCESS_TOKEN: tokenOf(app) },
