@@ -60,6 +60,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         .default("text"),
     )
     .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
+    .option(
+      "--no-auth-methods",
+      "leave authentication methods out (pull-request plans: their app holds no permission to read them)",
+    )
     .action(async (options: PlanFlags) => {
       const { runPlan } = await import("./commands/plan.js");
       exitCode = await runPlan(options, io);

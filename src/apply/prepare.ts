@@ -2,6 +2,7 @@
 // out, from the comparison with a fresh plan (src/plan/compare.ts): write it (as the fresh plan
 // has it), count it done, refuse the user as stale, or refuse the change as not reviewed. Protected
 // users are refused whatever the comparison says. Then turns the writes into Graph requests.
+import { isProtected } from "../config/load.js";
 import type { DesiredState } from "../desired/types.js";
 import type { Comparison } from "../plan/compare.js";
 import type { Change, PlannedUser } from "../plan/types.js";
@@ -35,7 +36,6 @@ export function prepareApply(
   actual: ActualTenant,
   options: PrepareOptions,
 ): PreparedApply {
-  const protectedUpns = new Set(options.state.config.protected.map((upn) => upn.toLowerCase()));
   const prepared: PreparedApply = {
     outcomes: [],
     works: [],
@@ -53,8 +53,8 @@ export function prepareApply(
       Object.assign(outcome.changes[index] as ChangeOutcome, fields);
 
     // The diff never plans changes for protected users; a plan that does was edited by hand.
-    const upns = [user.userPrincipalName, found?.userPrincipalName ?? ""].map((u) => u.toLowerCase());
-    if (upns.some((upn) => protectedUpns.has(upn))) {
+    const config = options.state.config;
+    if (isProtected(config, user) || (found && isProtected(config, found))) {
       user.changes.forEach((change, i) => {
         prepared.refused.push({ user, change, reason: PROTECTED });
         set(i, { status: "refused", reason: `refused: ${PROTECTED}` });

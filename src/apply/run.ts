@@ -40,6 +40,8 @@ export interface ApplyContext {
   graphUrl: string;
   /** The tenant signed in to, proven at sign-in. */
   tenantId: string;
+  /** Names the digest key (ROSTER_DIGEST_KEY) this run has, if any. */
+  digestKeyId?: string;
   requests: RequestCounts;
   /** Plans afresh: the whole repository, or only the users with these lower-cased object ids. */
   replan(onlyUserIds?: ReadonlySet<string>): Promise<FreshState>;
@@ -138,6 +140,11 @@ function savedPlanRefusal(plan: Plan, session: ApplyContext): string | undefined
   const tenant = session.state.config.tenant;
   if (plan.tenantId.toLowerCase() !== session.tenantId.toLowerCase()) {
     return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenantId} (${tenant})`;
+  }
+  if (plan.digestKeyId !== undefined && plan.digestKeyId !== session.digestKeyId) {
+    return session.digestKeyId === undefined
+      ? "the plan's authentication values are checked with a digest key: set ROSTER_DIGEST_KEY as when the plan was made"
+      : "the plan was made with another ROSTER_DIGEST_KEY: use the same key, or make a new plan";
   }
   if (plan.graphUrl !== session.graphUrl || plan.tenant !== tenant) {
     return `the plan was made for ${plan.tenant} at ${plan.graphUrl}, not ${tenant} at ${session.graphUrl}`;

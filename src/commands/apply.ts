@@ -11,6 +11,7 @@ import { readSavedPlan } from "../apply/saved-plan.js";
 import { isRosterError } from "../errors.js";
 import { assertApplyNotePossible, recordApplyNote } from "../history/notes.js";
 import type { Io } from "../io.js";
+import { digestKeyId } from "../plan/diff-auth.js";
 import {
   refusalLines,
   renderReportMarkdown,
@@ -18,7 +19,7 @@ import {
   sensitiveList,
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
-import { makePlanWithTenant } from "../session/make-plan.js";
+import { digestKeyOf, makePlanWithTenant } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
 import { plural } from "../util/text.js";
@@ -38,6 +39,8 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       ? undefined
       : { plan: await readSavedPlan(resolve(io.cwd, planFile)), file: planFile };
   const session = await openSession(flags, io);
+  // Digests only where the plan has them, so a plan made without a key compares as made.
+  const digestKey = saved && saved.plan.digestKeyId === undefined ? undefined : digestKeyOf(io.env);
   try {
     const report = await applyPlan({
       session: {
@@ -45,11 +48,13 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
         graph: session.graph,
         graphUrl: session.graphUrl,
         tenantId: session.tenant.id,
+        ...(digestKey ? { digestKeyId: digestKeyId(digestKey) } : {}),
         requests: session.requests,
         replan: (onlyUserIds) =>
           makePlanWithTenant(session.state, session.graph, {
             graphUrl: session.graphUrl,
             tenantId: session.tenant.id,
+            ...(digestKey ? { digestKey } : {}),
             progress: (message) => io.stderr(`${message}\n`),
             ...(onlyUserIds ? { onlyUserIds } : {}),
           }),

@@ -6,7 +6,7 @@ import type { Io } from "../io.js";
 import { serializePlan } from "../plan/document.js";
 import { type Plan, planHasChanges } from "../plan/types.js";
 import { render, renderHtml } from "../render/index.js";
-import { makePlan } from "../session/make-plan.js";
+import { digestKeyOf, makePlan } from "../session/make-plan.js";
 import { gatherPictures } from "../session/plan-pictures.js";
 import { openSession, type Session, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
@@ -18,6 +18,8 @@ export interface PlanFlags extends SessionFlags {
   html?: string;
   format: "text" | "markdown" | "json" | "html";
   detailedExitcode?: boolean;
+  /** False with `--no-auth-methods`. */
+  authMethods?: boolean;
 }
 
 /** Exit codes as Terraform's: 0 no changes, 1 error (also a plan holding errors), 2 changes. */
@@ -31,6 +33,8 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
     const plan = await makePlan(session.state, session.graph, {
       graphUrl: session.graphUrl,
       tenantId: session.tenant.id,
+      ...(digestKeyOf(io.env) ? { digestKey: digestKeyOf(io.env) } : {}),
+      ...(flags.authMethods === false ? { authMethods: false } : {}),
       progress: (message) => io.stderr(`${message}\n`),
     });
     await writeOutputs(plan, flags, session, io);

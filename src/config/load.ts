@@ -12,7 +12,7 @@ export interface RosterConfig {
   /** Service root without the version; `--graph-url` / `ROSTER_GRAPH_URL` override it. */
   graphUrl: string;
   scope: { filter?: string };
-  /** Lower-cased UPNs that roster never changes. */
+  /** Lower-cased UPNs and object ids of users roster never changes. */
   protected: string[];
   limits: { maxUsersChanged: number };
   /** Profile keys another system writes: never planned. */
@@ -69,10 +69,20 @@ export async function loadConfig(root: string): Promise<ConfigResult> {
     tenant: data.tenant,
     graphUrl: (data.graphUrl ?? DEFAULT_CONFIG.graphUrl).replace(/\/+$/, ""),
     scope: data.scope ?? DEFAULT_CONFIG.scope,
-    protected: (data.protected ?? []).map((upn) => upn.toLowerCase()),
+    protected: (data.protected ?? []).map((entry) => entry.toLowerCase()),
     limits: { ...DEFAULT_CONFIG.limits, ...data.limits },
     ownedElsewhere: data.ownedElsewhere ?? [],
     photos: { ...DEFAULT_CONFIG.photos, ...data.photos },
   };
   return { config, source, diagnostics };
+}
+
+/** Whether roster.yaml protects this user: by UPN or by object id, case-insensitively. */
+export function isProtected(
+  config: Pick<RosterConfig, "protected">,
+  user: { userPrincipalName?: string; id?: string },
+): boolean {
+  return [user.userPrincipalName, user.id].some(
+    (key) => key !== undefined && config.protected.includes(key.toLowerCase()),
+  );
 }

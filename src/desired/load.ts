@@ -116,7 +116,7 @@ export function buildProfile(source: YamlSource, chain: YamlSource[]): DesiredPr
         if (typeof value === "string" || value === null) manager = { value, source: layer.locate([key]) };
       } else if (special.has(key)) {
         // Per-person keys: read from the profile below (schema keeps them out of _defaults.yaml).
-      } else if (key in PER_SUB_KEY_OBJECTS) {
+      } else if (Object.hasOwn(PER_SUB_KEY_OBJECTS, key)) {
         const subKeys = PER_SUB_KEY_OBJECTS[key as keyof typeof PER_SUB_KEY_OBJECTS];
         if (value === null || typeof value !== "object") {
           // `employeeOrgData: null` means every sub-key must be empty.
@@ -167,7 +167,7 @@ export function resolvePhoto(
   photoNames: Map<string, string[]>,
 ): { photo?: DesiredPhoto; diagnostics: Diagnostic[] } {
   const data = source.data;
-  if ("photo" in data) {
+  if (Object.hasOwn(data, "photo")) {
     const at = source.locate(["photo"]);
     if (data.photo === null) return { photo: { kind: "none", source: at }, diagnostics: [] };
     if (typeof data.photo !== "string") return { diagnostics: [] };

@@ -17,7 +17,8 @@ import equal from "fast-deep-equal";
 import { actualValue, sameAttributeValue } from "../entra/attributes.js";
 import { hashDistance, SAME_PHOTO_MAX_DISTANCE } from "../photos/hash.js";
 import type { ActualTenant, ActualUser } from "../tenant/types.js";
-import { actualMethod, authKind, sameAuthValue } from "./diff-auth.js";
+import { actualMethod, authKind } from "./diff-auth.js";
+import { maskAuthValue } from "./mask.js";
 import type { Change, Plan, PlannedUser } from "./types.js";
 
 export type Verdict =
@@ -124,7 +125,7 @@ function judge(
   const freshChange = freshUser?.changes.find((c) => key(c) === key(saved));
   if (freshChange) {
     const now = json(freshChange);
-    if (!equal(saved.after, now.after)) {
+    if (!sameWanted(saved, now)) {
       return {
         kind: "refused",
         reason: `the repository now asks for ${describeAfter(now)}, not the reviewed value`,
@@ -153,10 +154,29 @@ function json(change: Change): Change {
   return JSON.parse(JSON.stringify(change)) as Change;
 }
 
+/**
+ * Whether both want the same value written. Authentication values are in a plan file only masked:
+ * the masks and, with a digest key, the keyed digests must agree.
+ */
+function sameWanted(saved: Change, fresh: Change): boolean {
+  if (saved.kind === "authMethod") {
+    return (
+      maskAuthValue(saved.path, saved.after) === maskAuthValue(fresh.path, fresh.after) &&
+      saved.afterDigest === fresh.afterDigest
+    );
+  }
+  return equal(saved.after, fresh.after);
+}
+
 function sameBefore(saved: Change, fresh: Change): boolean {
   // The tenant side of a photo is its etag; the hash comes from a cache keyed by it.
   if (saved.kind === "photo") return field(saved.before, "etag") === field(fresh.before, "etag");
-  if (saved.kind === "authMethod") return saved.beforeDigest === fresh.beforeDigest;
+  if (saved.kind === "authMethod") {
+    return (
+      maskAuthValue(saved.path, saved.before) === maskAuthValue(fresh.path, fresh.before) &&
+      saved.beforeDigest === fresh.beforeDigest
+    );
+  }
   return equal(saved.before, fresh.before);
 }
 
@@ -202,9 +222,11 @@ function tenantHolds(change: Change, user: ActualUser): boolean {
     }
     case "authMethod": {
       if (!user.authentication) return false;
-      const kind = authKind(change);
       if (change.after !== null && typeof change.after !== "string") return false;
-      return sameAuthValue(kind, change.after, actualMethod(user.authentication, kind)?.value ?? null);
+      // Reached only when the fresh plan wants no change here, i.e. the tenant holds what the
+      // repository asks; a plan file has `after` only masked, so the masks must agree too.
+      const now = actualMethod(user.authentication, authKind(change))?.value ?? null;
+      return maskAuthValue(change.path, now) === maskAuthValue(change.path, change.after);
     }
   }
 }

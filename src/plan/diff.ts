@@ -1,6 +1,6 @@
 // diff(desired, actual) -> the changes that would make the tenant match the repository.
 // Pure: no I/O, no clock; photo hashes are computed by the caller and passed in.
-import type { RosterConfig } from "../config/load.js";
+import { isProtected, type RosterConfig } from "../config/load.js";
 import type { DesiredProfile } from "../desired/types.js";
 import { actualValue, SYNC_MASTERED, sameAttributeValue, topLevelProperty } from "../entra/attributes.js";
 import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra/roles.js";
@@ -22,6 +22,10 @@ export interface DiffInput {
   /** Every profile of the repository, when `profiles` is a part of it: managers resolve through them. */
   allProfiles?: readonly DesiredProfile[];
   config: RosterConfig;
+  /** Key of the digests of authentication values (ROSTER_DIGEST_KEY); none: no digests. */
+  digestKey?: string;
+  /** False: authentication methods were not read; each one a profile sets is skipped, saying so. */
+  authMethods?: boolean;
   /** Perceptual hash of each desired photo file, by repository path. */
   photoHashes: ReadonlyMap<string, string>;
   actual: ActualTenant;
@@ -42,7 +46,6 @@ export function diff(input: DiffInput): DiffResult {
   const errors: PlanMessage[] = [];
   const warnings: PlanMessage[] = [];
   const users: PlannedUser[] = [];
-  const protectedUpns = new Set(input.config.protected);
   const ownedElsewhere = new Set(input.config.ownedElsewhere);
   let managedUsers = 0;
   const managedPaths = new Map<string, Set<string>>();
@@ -93,7 +96,10 @@ export function diff(input: DiffInput): DiffResult {
     diffAttributes(userDiff, mailConflict);
     diffManager(userDiff, resolveManager);
     diffPhoto(userDiff, input.photoHashes);
-    diffAuthentication(userDiff, profile.authentication);
+    diffAuthentication(userDiff, profile.authentication, {
+      digestKey: input.digestKey,
+      checked: input.authMethods !== false,
+    });
 
     const privileged = user.roles.length > 0;
     if (privileged && userDiff.changes.length > 0) {
@@ -104,7 +110,7 @@ export function diff(input: DiffInput): DiffResult {
         source: profile.userPrincipalName.source,
       });
     }
-    if (protectedUpns.has(user.userPrincipalName.toLowerCase()) && userDiff.changes.length > 0) {
+    if (isProtected(input.config, user) && userDiff.changes.length > 0) {
       userDiff.error(
         `${user.userPrincipalName} is protected in roster.yaml, but the profile would change ${userDiff.changes.map((c) => c.path).join(", ")}`,
         profile.userPrincipalName.source,
@@ -125,6 +131,19 @@ export function diff(input: DiffInput): DiffResult {
     }
   }
   users.sort((a, b) => compareNatural(a.userPrincipalName, b.userPrincipalName));
+  for (const entry of input.config.protected) {
+    if (!input.actual.byUpn.has(entry) && !input.actual.byId.has(entry)) {
+      warnings.push({
+        message: `roster.yaml protects ${entry}, which matches no user in roster's scope of the tenant (a typo, or a renamed user: protect the object id)`,
+      });
+    }
+  }
+  if (input.authMethods === false && users.some((u) => u.skipped.some((c) => c.kind === "authMethod"))) {
+    warnings.push({
+      message:
+        "authentication methods were not checked (--no-auth-methods): this plan shows none of their changes; apply plans them in full",
+    });
+  }
   return {
     users,
     errors,

@@ -7,6 +7,7 @@ import { hashPhotoFiles } from "../photos/prepare.js";
 import { buildPlan } from "../plan/build.js";
 import type { FreshState } from "../plan/compare.js";
 import { diff } from "../plan/diff.js";
+import { digestKeyId } from "../plan/diff-auth.js";
 import type { Plan } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import { openPhotoCache } from "../tenant/photo-cache.js";
@@ -15,6 +16,11 @@ import type { ActualTenant, ActualUser } from "../tenant/types.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 
+/** The key of the digests of authentication values, from ROSTER_DIGEST_KEY (empty = none). */
+export function digestKeyOf(env: NodeJS.ProcessEnv): string | undefined {
+  return env.ROSTER_DIGEST_KEY || undefined;
+}
+
 /** Tenant photo hashes by etag, kept between runs (and between CI runs through the Actions cache). */
 export const PHOTO_CACHE_FILE = join(".roster-cache", "photo-hashes.json");
 
@@ -22,6 +28,10 @@ export interface MakePlanOptions {
   graphUrl: string;
   /** The id of the tenant the session proved it is signed in to. */
   tenantId: string;
+  /** Key of the digests of authentication values (ROSTER_DIGEST_KEY); none: no digests. */
+  digestKey?: string;
+  /** False: leave authentication methods out (pull-request plans: their app cannot read them). */
+  authMethods?: boolean;
   /**
    * Plan only the users with these object ids (lower-cased): apply re-plans just the users of the
    * plan it carries out. The tenant is still listed whole (so managers resolve as in the plan).
@@ -52,6 +62,7 @@ export async function makePlanWithTenant(
   const only = options.onlyUserIds;
   const reading = readActualTenant(state, graph, {
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.authMethods === false ? { authMethods: false } : {}),
     ...(only ? { detailsFor: (user: ActualUser) => only.has(user.id.toLowerCase()) } : {}),
   });
   // Photos are hashed while the tenant is read; for a part of the users, once it is known whose.
@@ -72,12 +83,21 @@ export async function makePlanWithTenant(
       reading,
     ]);
   }
-  const result = diff({ profiles, allProfiles: state.profiles, config: state.config, photoHashes, actual });
+  const result = diff({
+    profiles,
+    allProfiles: state.profiles,
+    config: state.config,
+    photoHashes,
+    actual,
+    ...(options.digestKey ? { digestKey: options.digestKey } : {}),
+    ...(options.authMethods === false ? { authMethods: false } : {}),
+  });
   const plan = buildPlan(result, {
     generator: `roster ${VERSION}`,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     tenant: state.config.tenant,
     tenantId: options.tenantId,
+    ...(options.digestKey ? { digestKeyId: digestKeyId(options.digestKey) } : {}),
     graphUrl: options.graphUrl,
     git: await gitState(state.root),
     // Recorded in plan documents for auditors; apply's re-plan is never written, so it skips the reading.
@@ -90,7 +110,7 @@ export async function makePlanWithTenant(
 async function readActualTenant(
   state: DesiredState,
   graph: TenantGraph,
-  options: Pick<ReadOptions, "progress" | "detailsFor">,
+  options: Pick<ReadOptions, "progress" | "detailsFor" | "authMethods">,
 ): Promise<ActualTenant> {
   const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
   const actual = await readTenant(graph, state, { hashImage: perceptualHash, photoCache, ...options });

@@ -46,6 +46,8 @@ export interface ReadOptions {
    * profile manages. Apply re-checks only the users of the plan it carries out.
    */
   detailsFor?: (user: ActualUser) => boolean;
+  /** False: authentication methods are not read (pull-request plans; their app lacks the permission). */
+  authMethods?: boolean;
   hashImage: (jpeg: Buffer) => Promise<string>;
   photoCache: PhotoHashCache;
   /** Progress lines for large tenants (stderr). */
@@ -103,10 +105,12 @@ export async function readTenant(
       usersWhere((p) => p.photo !== undefined),
       options,
     ),
-    readAuthentication(
-      graph,
-      usersWhere((p) => Object.keys(p.authentication).length > 0),
-    ),
+    options.authMethods === false
+      ? undefined
+      : readAuthentication(
+          graph,
+          usersWhere((p) => Object.keys(p.authentication).length > 0),
+        ),
     readRoles(graph, tenant),
     readMailHolders(
       graph,

@@ -138,7 +138,9 @@ const cases: [fixture: string, exitCode: number, lines: string[]][] = [
   [
     "photo-symlink-outside",
     1,
-    ["photos/a.jpg:1:1: symbolic link pointing outside the repository (photo of profiles/a.yaml)"],
+    [
+      "photos/a.jpg:1:1: resolves outside photos/ of the repository (photos/ or a folder in it is a symbolic link) (photo of profiles/a.yaml)",
+    ],
   ],
   [
     "photo-truncated",

@@ -56,7 +56,7 @@ const report = {
         change({
           kind: "authMethod",
           path: "authentication.mobile",
-          after: "+1 •••••••0171",
+          after: "+1 •••••••••71",
           sensitive: true,
         }),
         change({
@@ -134,7 +134,7 @@ const NOTE = [
   'applied AdeleV@contoso.com jobTitle: "Account Executive"',
   'applied AdeleV@contoso.com manager: "AlexW@contoso.com"',
   'applied AdeleV@contoso.com photo: "photos/adele.vance.jpg"',
-  'applied AdeleV@contoso.com authentication.mobile: "+1 •••••••0171"',
+  'applied AdeleV@contoso.com authentication.mobile: "+1 •••••••••71"',
   "applied AdeleV@contoso.com mobilePhone: null",
   'stale DiegoS@contoso.com officeLocation: "Building 18/2100"',
   "  reason: officeLocation was changed in the tenant since the plan",
