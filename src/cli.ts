@@ -151,6 +151,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option("--latency <ms>", "extra latency per request in milliseconds", "0")
     .option("--cert-out <file>", "where to write the certificate (PEM) clients must trust")
     .option("--http", "serve plain HTTP instead of HTTPS")
+    .option("--any-token", "accept any token with every permission, even if the state file declares apps")
     .action(async (options: EmulatorFlags) => {
       const { runEmulatorCommand } = await import("./commands/emulator.js");
       exitCode = await runEmulatorCommand(options, io);

@@ -12,6 +12,10 @@ import { diffAuthentication } from "./diff-auth.js";
 import type { PlanMessage, PlannedUser } from "./types.js";
 import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
 
+/** Why an extension attribute of a user synced from on-premises AD once is not planned. */
+export const PREVIOUSLY_SYNCED_REASON =
+  "this user was synced from on-premises AD once: Exchange Online masters its extension attributes and Graph refuses to change them; change them in Exchange (Set-Mailbox -CustomAttributeN) or stop managing them here";
+
 export interface DiffInput {
   /** The profiles to diff. */
   profiles: readonly DesiredProfile[];
@@ -59,6 +63,8 @@ export function diff(input: DiffInput): DiffResult {
   const resolveManager = (upn: string) =>
     userOfProfileUpn.get(upn.toLowerCase()) ?? input.actual.byUpn.get(upn.toLowerCase());
 
+  const mailConflict = mailConflicts(input.profiles, userOf, input.actual);
+
   // In profile order, so that errors read in the order of the files.
   for (const profile of input.profiles) {
     const duplicate = duplicateOf.get(profile);
@@ -87,7 +93,7 @@ export function diff(input: DiffInput): DiffResult {
     managedPaths.set(user.id.toLowerCase(), pathsOf(profile));
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
-    diffAttributes(userDiff);
+    diffAttributes(userDiff, mailConflict);
     diffManager(userDiff, resolveManager);
     diffPhoto(userDiff, input.photoHashes);
     diffAuthentication(userDiff, profile.authentication, {
@@ -172,7 +178,10 @@ function diffIdentity(d: UserDiff): void {
   else d.add({ ...change, sensitive: true, ownerKey: "userPrincipalName" });
 }
 
-function diffAttributes(d: UserDiff): void {
+function diffAttributes(
+  d: UserDiff,
+  mailConflict: (user: ActualUser, mail: string) => string | undefined,
+): void {
   for (const [path, desired] of d.profile.attributes) {
     const before = actualValue(d.user.properties, path);
     if (sameAttributeValue(path, desired.value, before)) continue;
@@ -182,12 +191,24 @@ function diffAttributes(d: UserDiff): void {
       d.skip(change, "mastered by on-premises AD for this synced user; change it there");
       continue;
     }
+    if (d.user.previouslySynced && top === "onPremisesExtensionAttributes" && !d.ownedElsewhere.has(top)) {
+      d.skip(change, PREVIOUSLY_SYNCED_REASON);
+      continue;
+    }
     if (
       SENSITIVE_USER_PROPERTIES.has(top) &&
       isPrivilegedTarget(d.user.roles) &&
       !d.ownedElsewhere.has(top)
     ) {
       d.skip(change, PRIVILEGED_SKIP_REASON);
+      continue;
+    }
+    const conflict =
+      path === "mail" && !d.ownedElsewhere.has(top) && typeof desired.value === "string"
+        ? mailConflict(d.user, desired.value)
+        : undefined;
+    if (conflict) {
+      d.error(conflict, desired.source);
       continue;
     }
     d.add({ ...change, ownerKey: top });
@@ -252,4 +273,40 @@ function diffPhoto(d: UserDiff, photoHashes: ReadonlyMap<string, string>): void 
     source: desired.source,
     ownerKey: "photo",
   });
+}
+
+/**
+ * Graph gives an SMTP address to one directory object only and refuses a `mail` another object
+ * holds in its proxyAddresses: such a change is a plan error naming both users, as is a mail two
+ * profiles would both newly set (Graph would take the first and refuse the second).
+ */
+function mailConflicts(
+  profiles: readonly DesiredProfile[],
+  userOf: ReadonlyMap<DesiredProfile, ActualUser>,
+  actual: ActualTenant,
+): (user: ActualUser, mail: string) => string | undefined {
+  const claims = new Map<string, ActualUser[]>();
+  for (const profile of profiles) {
+    const user = userOf.get(profile);
+    const mail = profile.attributes.get("mail")?.value;
+    if (!user || typeof mail !== "string") continue;
+    if (sameAttributeValue("mail", mail, actualValue(user.properties, "mail"))) continue;
+    const key = mail.toLowerCase();
+    claims.set(key, [...(claims.get(key) ?? []), user]);
+  }
+  return (user, mail) => {
+    const key = mail.toLowerCase();
+    const holders = (actual.mailHolders?.get(key) ?? []).filter(
+      (h) => h.id.toLowerCase() !== user.id.toLowerCase(),
+    );
+    if (holders.length > 0) {
+      const names = holders.map((h) => h.userPrincipalName).join(", ");
+      return `${user.userPrincipalName} cannot get mail ${mail}: it is already an address of ${names} (proxyAddresses), and Graph gives an address to one object only; remove it from ${names} first, or choose another`;
+    }
+    const others = (claims.get(key) ?? []).filter((other) => other !== user);
+    if (others.length > 0) {
+      return `${[user, ...others].map((u) => u.userPrincipalName).join(" and ")} would all get mail ${mail}; an address belongs to one user only`;
+    }
+    return undefined;
+  };
 }

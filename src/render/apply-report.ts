@@ -187,7 +187,7 @@ function problemRow(user: UserOutcome, change: ChangeOutcome): string {
     code(change.path, { inTable: true }),
     change.status,
     error
-      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}`
+      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}${error.hint ? ` ${text(`(${error.hint})`)}` : ""}`
       : text(change.reason ?? ""),
     error?.requestId ? code(error.requestId, { inTable: true }) : "",
   ];

@@ -66,6 +66,7 @@ interface GraphUser {
   id: string;
   userPrincipalName: string;
   onPremisesSyncEnabled?: boolean | null;
+  onPremisesLastSyncDateTime?: string | null;
   manager?: { id: string; userPrincipalName?: string } | null;
   [property: string]: unknown;
 }
@@ -78,6 +79,8 @@ export async function readTenant(
   const profiles = desired.profiles;
   const managedPaths = profiles.flatMap((p) => [...p.attributes.keys()]);
   const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
+  // Whether a cloud user was synced once matters only to the extension attributes it makes read-only.
+  if (select.includes("onPremisesExtensionAttributes")) select.push("onPremisesLastSyncDateTime");
   const uniqueSelect = [...new Set(select)];
   const managersWanted = profiles.filter((p) => p.manager).length;
 
@@ -109,8 +112,58 @@ export async function readTenant(
           usersWhere((p) => Object.keys(p.authentication).length > 0),
         ),
     readRoles(graph, tenant),
+    readMailHolders(
+      graph,
+      tenant,
+      pairs.flatMap(({ profile, user }) => {
+        const mail = newMail(profile, user);
+        return mail === undefined ? [] : [mail];
+      }),
+    ),
   ]);
   return tenant;
+}
+
+/** The mail a profile would give its user, when it differs from the tenant's (case-insensitively). */
+function newMail(profile: DesiredProfile, user: ActualUser): string | undefined {
+  const desired = profile.attributes.get("mail")?.value;
+  if (typeof desired !== "string") return undefined;
+  const current = user.properties.mail;
+  return typeof current === "string" && current.toLowerCase() === desired.toLowerCase() ? undefined : desired;
+}
+
+/**
+ * Who holds each mail address a plan would write: an SMTP address belongs to one directory object,
+ * and Graph refuses a `mail` another object holds among its proxyAddresses (any user of the tenant,
+ * not only those in roster's scope). One filtered read per new address, batched: a plan that
+ * changes no mail reads nothing more.
+ */
+async function readMailHolders(graph: TenantGraph, tenant: ActualTenant, mails: string[]): Promise<void> {
+  const addresses = [...new Set(mails.map((mail) => mail.toLowerCase()))];
+  if (addresses.length === 0) return;
+  const literal = (address: string) => `'smtp:${address.replaceAll("'", "''")}'`;
+  const results = await graph.batchGet(
+    addresses.map(
+      (address) =>
+        `/users?$filter=${encodeURIComponent(`proxyAddresses/any(x:x eq ${literal(address)})`)}&$select=id,userPrincipalName`,
+    ),
+  );
+  const holders = new Map<string, { id: string; userPrincipalName: string }[]>();
+  results.forEach((result, i) => {
+    const address = addresses[i] as string;
+    if (result.status !== 200) {
+      throw new TenantReadError(
+        `reading which users hold the address ${address} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+        result.error?.hint ? { hint: result.error.hint } : {},
+      );
+    }
+    const value = (result.body as { value?: { id: string; userPrincipalName: string }[] }).value ?? [];
+    holders.set(
+      address,
+      value.map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName })),
+    );
+  });
+  tenant.mailHolders = holders;
 }
 
 /**
@@ -162,12 +215,14 @@ async function listUsers(
 }
 
 function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
-  const { id, userPrincipalName, onPremisesSyncEnabled, manager, ...properties } = u;
+  const { id, userPrincipalName, onPremisesSyncEnabled, onPremisesLastSyncDateTime, manager, ...properties } =
+    u;
   delete properties["@odata.type"];
   const user: ActualUser = {
     id,
     userPrincipalName,
     onPremisesSyncEnabled: onPremisesSyncEnabled === true,
+    previouslySynced: onPremisesSyncEnabled !== true && typeof onPremisesLastSyncDateTime === "string",
     properties,
     roles: [],
   };

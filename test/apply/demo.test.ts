@@ -1,10 +1,12 @@
 // Applying the demo plan: every kind of change lands as planned, nothing else is touched, and a
 // second plan finds nothing to do.
+
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyReport } from "../../src/apply/report.js";
 import { hashDistance, perceptualHash, SAME_PHOTO_MAX_DISTANCE } from "../../src/photos/hash.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import {
   type Demo,
   type DumpedUser,
@@ -41,7 +43,7 @@ beforeAll(async () => {
   plan = JSON.parse(await readFile(join(demo.work, "plan.json"), "utf8"));
   const stepSummary = join(demo.work, "step-summary.md");
   applied = await demo.roster(["apply", "plan.json", "--auto-approve", "--report", "report.json"], {
-    env: { ROSTER_ACCESS_TOKEN: "test", GITHUB_STEP_SUMMARY: stepSummary },
+    env: { ROSTER_ACCESS_TOKEN: demoToken("roster-apply"), GITHUB_STEP_SUMMARY: stepSummary },
   });
   log = await requestLog(demo.em);
   after = await users(demo.em);

@@ -4,9 +4,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoToken } from "../helpers/demo-apps.js";
 import { control, type Demo, requestLog, startDemo, writes } from "./helpers.js";
 
-const KEY = { ROSTER_ACCESS_TOKEN: "test", ROSTER_DIGEST_KEY: "a secret the plan does not hold" };
+const KEY = {
+  ROSTER_ACCESS_TOKEN: demoToken("roster-apply"),
+  ROSTER_DIGEST_KEY: "a secret the plan does not hold",
+};
 const ALTERNATE_MOBILE_ID = "b6332ec1-7057-4abe-9331-3d72feddfe41";
 
 let demo: Demo;

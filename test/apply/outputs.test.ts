@@ -1,6 +1,7 @@
 // What a finished apply writes besides stdout may fail (a full disk, a vanished folder): the result
 // lines are printed anyway, the exit code is the apply's, the failure is one line on stderr.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoToken } from "../helpers/demo-apps.js";
 import { type Demo, startDemo } from "./helpers.js";
 
 let demo: Demo;
@@ -14,7 +15,7 @@ afterAll(async () => {
 describe("outputs after an apply", () => {
   it("prints the results and keeps the apply's exit code when the job summary cannot be written", async () => {
     const result = await demo.roster(["apply", "--auto-approve"], {
-      env: { ROSTER_ACCESS_TOKEN: "demo", GITHUB_STEP_SUMMARY: "/no/such/dir/summary.md" },
+      env: { ROSTER_ACCESS_TOKEN: demoToken("roster-apply"), GITHUB_STEP_SUMMARY: "/no/such/dir/summary.md" },
     });
     expect(result.code, result.err).toBe(0);
     expect(result.out).toMatch(/^Apply complete: 15 changes applied to 12 users\.$/m);

@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserHistory } from "../../src/history/types.js";
 import { copyRepo, type Demo, requestLog, startDemo } from "../apply/helpers.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { roster, TestRepo } from "./repo.js";
 
 const RUN_ENV = {
-  ROSTER_ACCESS_TOKEN: "test",
+  ROSTER_ACCESS_TOKEN: demoToken("roster-apply"),
   GITHUB_SERVER_URL: "https://github.com",
   GITHUB_REPOSITORY: "contoso/tenant",
   GITHUB_RUN_ID: "555",

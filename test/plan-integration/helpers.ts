@@ -12,6 +12,7 @@ import { afterAll, beforeAll } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import type { LoggedRequest } from "../helpers/emulator.js";
 import { testdir } from "../helpers/testdir.js";
 
@@ -95,10 +96,18 @@ export interface PlanRun {
   plan: Plan | undefined;
 }
 
-/** `roster plan --dir DIR --graph-url ORIGIN --ca-cert CA --out plan.json ...args`, in-process. */
-export async function runPlan(em: Emulator, dir: string, args: string[] = []): Promise<PlanRun> {
+/**
+ * `roster plan --dir DIR --graph-url ORIGIN --ca-cert CA --out plan.json ...args`, in-process,
+ * signed in as the demo's read-only app `roster-plan` (any token does for a state without apps).
+ */
+export async function runPlan(
+  em: Emulator,
+  dir: string,
+  args: string[] = [],
+  token = demoToken("roster-plan"),
+): Promise<PlanRun> {
   const outFile = join(await testdir({}), "plan.json");
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: dir });
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: token }, cwd: dir });
   const code = await main(
     [
       "node",

@@ -7,13 +7,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { testdir } from "../helpers/testdir.js";
 import { call, clearRequestLog, type LoggedRequest, requestLog, useDemoTenant } from "./helpers.js";
 
 const demo = useDemoTenant();
 
 async function plan(args: string[], cwd: string) {
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd });
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-plan") }, cwd });
   const code = await main(
     [
       "node",

@@ -544,3 +544,25 @@ describe("convergence", () => {
     );
   });
 });
+
+describe("mail", () => {
+  const holders = (address: string, ...upns: string[]) =>
+    new Map([[address, upns.map((upn) => ({ id: `id-${upn.toLowerCase()}`, userPrincipalName: upn }))]]);
+
+  it("plans a user's own secondary address as their mail, but not another user's", () => {
+    const users = [user({ userPrincipalName: ADELE, properties: { mail: "adele@contoso.com" } })];
+    const own = run([{ upn: ADELE, attributes: { mail: "a.vance@contoso.com" } }], users, {
+      actual: { ...tenantOf(users), mailHolders: holders("a.vance@contoso.com", ADELE) },
+    });
+    expect(changesOf(own)).toEqual([
+      { path: "mail", action: "update", before: "adele@contoso.com", after: "a.vance@contoso.com" },
+    ]);
+    const taken = run([{ upn: ADELE, attributes: { mail: "a.vance@contoso.com" } }], users, {
+      actual: { ...tenantOf(users), mailHolders: holders("a.vance@contoso.com", ALEX) },
+    });
+    expect(changesOf(taken)).toEqual([]);
+    expect(taken.errors.map((e) => e.message)).toEqual([
+      `${ADELE} cannot get mail a.vance@contoso.com: it is already an address of ${ALEX} (proxyAddresses), and Graph gives an address to one object only; remove it from ${ALEX} first, or choose another`,
+    ]);
+  });
+});
