@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import type { StateUser, TenantState } from "@roster/graph-emulator";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import type { Emulator } from "../plan-integration/helpers.js";
 
 export interface Run {
@@ -17,7 +18,8 @@ export interface Run {
 
 /** `roster <command> --dir DIR [connection flags] ...args`, in-process. */
 export async function roster(em: Emulator | undefined, dir: string, args: string[]): Promise<Run> {
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: dir });
+  // Export reads what plan reads: it signs in as the demo tenant's read-only app.
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-plan") }, cwd: dir });
   const connection = em ? ["--graph-url", em.origin, "--ca-cert", em.caPath] : [];
   const code = await main(["node", "roster", ...args, "--dir", dir, ...connection], io);
   return { code, out: io.out(), err: io.err() };

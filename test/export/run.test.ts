@@ -117,7 +117,7 @@ describe("runExport", () => {
       {
         userPrincipalName: "svc@localhost",
         message:
-          'not exported: `userPrincipalName` "svc@localhost" is not a user principal name (name@domain)',
+          'not exported: `userPrincipalName` "svc@localhost" does not end in a domain name (name@contoso.com)',
       },
     ]);
     expect(await readdir(join(root, "profiles"))).toEqual(["user1.yaml"]);

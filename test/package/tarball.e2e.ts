@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoToken } from "../helpers/demo-apps.js";
 
 const REPO_ROOT = join(import.meta.dirname, "..", "..");
 const DEMO_STATE = join(REPO_ROOT, "demo", "tenant.json");
@@ -80,7 +81,7 @@ describe("roster from its tarball, in a folder with nothing else of roster", () 
 
   const roster = (args: string[]) =>
     run("npx", ["--no-install", "roster", ...args], repo, {
-      ROSTER_ACCESS_TOKEN: "test",
+      ROSTER_ACCESS_TOKEN: demoToken("roster-plan"),
       ROSTER_GRAPH_URL: origin,
       ROSTER_CA_CERT: join(work, "ca.pem"),
     });
