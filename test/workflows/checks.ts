@@ -64,14 +64,18 @@ export const DESIRED_STATE_PATHS = ["profiles/**", "photos/**", "roster.yaml"];
 export const PLAN_MARKER = "<!-- roster-plan -->";
 export const FORK_CONDITION = "github.event.pull_request.head.repo.full_name == github.repository";
 
-/** The only actions allowed, each pinned to this major version. */
-export const PINNED_ACTIONS: Record<string, string> = {
-  "actions/checkout": "v4",
-  "actions/setup-node": "v4",
-  "actions/github-script": "v7",
-  "actions/upload-artifact": "v4",
-  "actions/download-artifact": "v4",
-  "actions/cache": "v4",
+/**
+ * The only actions allowed, each pinned to one commit: a tag can be moved to other code, a commit
+ * cannot. The tag that commit had is written beside it (`uses: actions/checkout@<sha> # v4.2.2`).
+ * Upgrading an action means changing the SHA and the comment in the workflows and here.
+ */
+export const PINNED_ACTIONS: Record<string, { sha: string; tag: string }> = {
+  "actions/checkout": { sha: "11bd71901bbe5b1630ceea73d27597364c9af683", tag: "v4.2.2" },
+  "actions/setup-node": { sha: "49933ea5288caeca8642d1e84afbd3f7d6820020", tag: "v4.4.0" },
+  "actions/github-script": { sha: "60a0d83039c74a4aee543508d2ffcb1c3799cdea", tag: "v7.0.1" },
+  "actions/upload-artifact": { sha: "ea165f8d65b6e75b540449e92b4886f43607fa02", tag: "v4.6.2" },
+  "actions/download-artifact": { sha: "d3f86a106a0bac45b974a628896c90dbdf5c8093", tag: "v4.3.0" },
+  "actions/cache": { sha: "5a3ec84eff668545956fd18022155c47e93e2684", tag: "v4.2.3" },
 };
 
 /** Repository variables the workflows may read (README, "Setting up Azure and GitHub"). */
@@ -164,7 +168,11 @@ export function checkAll(workflows: Workflows): string[] {
       const [action, ref] = step.uses.split("@");
       const pinned = PINNED_ACTIONS[action!];
       if (pinned === undefined) problems.push(`${key}: action ${step.uses} is not on the allowed list`);
-      else if (ref !== pinned) problems.push(`${key}: ${action} must be pinned to @${pinned}, found @${ref}`);
+      else if (ref !== pinned.sha)
+        problems.push(
+          `${key}: ${action} must be pinned to the commit ${pinned.sha} (${pinned.tag}), found @${ref}` +
+            (/^[0-9a-f]{40}$/.test(ref ?? "") ? "" : ": a tag or branch can be moved to other code"),
+        );
       if (
         action === "actions/setup-node" &&
         (String(step.with?.["node-version"]) !== "20" || step.with?.cache !== "npm")
@@ -174,6 +182,7 @@ export function checkAll(workflows: Workflows): string[] {
         problems.push(`${key}: checkout must set persist-credentials: false`);
     }
   }
+  problems.push(...checkPinComments(workflows));
   for (const [key, job] of allJobs(workflows)) {
     const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
     if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
@@ -184,6 +193,29 @@ export function checkAll(workflows: Workflows): string[] {
       problems.push(`${key}: must sign in as the read-only app vars.ROSTER_PLAN_CLIENT_ID`);
     if (signsIn(job) && !String(job.env?.AZURE_TENANT_ID ?? "").includes("vars.AZURE_TENANT_ID"))
       problems.push(`${key}: AZURE_TENANT_ID must come from vars.AZURE_TENANT_ID`);
+  }
+  return problems;
+}
+
+/**
+ * Every `uses:` line names its pinned tag in a comment, so a reader (and a review of an upgrade)
+ * sees which release the SHA is: `uses: actions/checkout@<sha> # v4.2.2`. YAML drops comments, so
+ * this reads the text.
+ */
+function checkPinComments(workflows: Workflows): string[] {
+  const problems: string[] = [];
+  for (const [file, { text }] of Object.entries(workflows)) {
+    text.split("\n").forEach((line, index) => {
+      const match = /^\s*(?:-\s+)?uses:\s*(\S+?)@(\S+)\s*(.*)$/.exec(line);
+      if (!match) return;
+      const [, action, ref, rest] = match;
+      const pinned = PINNED_ACTIONS[action!];
+      if (!pinned || ref !== pinned.sha) return; // reported with the job above
+      if (rest!.trim() !== `# ${pinned.tag}`)
+        problems.push(
+          `${file}:${index + 1}: ${action}@${ref} needs the comment "# ${pinned.tag}" naming its tag, found ${JSON.stringify(rest!.trim())}`,
+        );
+    });
   }
   return problems;
 }

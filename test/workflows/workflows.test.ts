@@ -380,13 +380,38 @@ describe("structure", () => {
       /unknown variable vars\.ROSTER_PLAN_CLIENTID/,
     ],
     [
-      "an action pinned to another major",
+      "an action pinned by a tag (as before issue 16)",
       (w) => {
         step(job(w, "ci.yml", "test"), (s) => s.uses?.startsWith("actions/checkout") === true).uses =
-          "actions/checkout@v3";
+          "actions/checkout@v4";
       },
       checkAll,
-      /actions\/checkout must be pinned to @v4/,
+      /^ci\.yml\/test: actions\/checkout must be pinned to the commit 11bd71901bbe5b1630ceea73d27597364c9af683 \(v4\.2\.2\), found @v4: a tag or branch can be moved to other code$/,
+    ],
+    [
+      "an action pinned to another commit",
+      (w) => {
+        step(job(w, "plan.yml", "plan"), (s) => s.uses?.startsWith("actions/github-script") === true).uses =
+          "actions/github-script@0000000000000000000000000000000000000000";
+      },
+      checkAll,
+      /^plan\.yml\/plan: actions\/github-script must be pinned to the commit 60a0d83039c74a4aee543508d2ffcb1c3799cdea \(v7\.0\.1\), found @0{40}$/,
+    ],
+    [
+      "a pinned action without the comment naming its tag",
+      (w) => {
+        w["ci.yml"]!.text = w["ci.yml"]!.text.replace(" # v4.2.2", "");
+      },
+      checkAll,
+      /^ci\.yml:\d+: actions\/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 needs the comment "# v4\.2\.2" naming its tag, found ""$/,
+    ],
+    [
+      "a pinned action whose comment names another tag",
+      (w) => {
+        w["drift.yml"]!.text = w["drift.yml"]!.text.replace("# v7.0.1", "# v7.0.2");
+      },
+      checkAll,
+      /^drift\.yml:\d+: actions\/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea needs the comment "# v7\.0\.1"/,
     ],
     [
       "an action off the allowed list",
