@@ -183,6 +183,7 @@ export function checkAll(workflows: Workflows): string[] {
     }
   }
   problems.push(...checkPinComments(workflows));
+  for (const [key, job] of allJobs(workflows)) problems.push(...checkInstall(key, job));
   for (const [key, job] of allJobs(workflows)) {
     const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
     if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
@@ -216,6 +217,56 @@ function checkPinComments(workflows: Workflows): string[] {
           `${file}:${index + 1}: ${action}@${ref} needs the comment "# ${pinned.tag}" naming its tag, found ${JSON.stringify(rest!.trim())}`,
         );
     });
+  }
+  return problems;
+}
+
+// npm's commands that install packages (with their aliases), and whether they follow the lockfile.
+const NPM_INSTALL =
+  /\bnpm\s+(ci|clean-install|ic|install-clean|isntall-clean|install|i|in|ins|inst|insta|instal|isnt|isnta|isntal|isntall|add|install-test|it|install-ci-test|cit)\b[^\n;&|]*/g;
+const ROSTER_RUN = /\broster\s+(validate|plan|apply)\b/;
+
+/**
+ * Installing runs no package's code: every install is `npm ci --ignore-scripts` (exactly the
+ * lockfile, whose integrity hashes npm checks; no preinstall/install/postinstall/prepare script),
+ * followed by the one build roster needs, `npm run build`, before roster runs. `npx` never
+ * downloads: `--no-install` runs the repository's own `roster` bin or fails.
+ */
+function checkInstall(key: string, job: Job): string[] {
+  const problems: string[] = [];
+  const steps = stepsOf(job);
+  // position of the first match: [step index, offset in its script]
+  const first = (pattern: RegExp): [number, number] | undefined => {
+    for (const [i, s] of steps.entries()) {
+      const at = (s.run ?? "").search(pattern);
+      if (at >= 0) return [i, at];
+    }
+    return undefined;
+  };
+  const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  for (const s of steps) {
+    for (const [command, verb] of (s.run ?? "").matchAll(NPM_INSTALL)) {
+      const line = command.trim();
+      if (!/^(ci|clean-install|ic|install-clean|isntall-clean)$/.test(verb!))
+        problems.push(`${key}: "${line}": install exactly the lockfile with npm ci --ignore-scripts`);
+      else if (!/\s--ignore-scripts\b/.test(line))
+        problems.push(
+          `${key}: "${line}" runs packages' install scripts in a job with the workflow's tokens: pass --ignore-scripts (then npm run build)`,
+        );
+    }
+    for (const match of (s.run ?? "").matchAll(/\bnpx\b(?!\s+--no-install\b)[^\n]*/g))
+      problems.push(
+        `${key}: "${match[0].trim()}" without --no-install may download a package from the registry and run it`,
+      );
+  }
+  const install = first(/\bnpm\s+ci\b/);
+  const roster = first(ROSTER_RUN);
+  if (install && roster) {
+    const build = first(/\bnpm\s+run\s+build\b/);
+    if (!build || !before(install, build) || !before(build, roster))
+      problems.push(
+        `${key}: npm run build must come after npm ci --ignore-scripts and before roster runs (no prepare script builds dist/)`,
+      );
   }
   return problems;
 }

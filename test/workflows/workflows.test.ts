@@ -422,6 +422,52 @@ describe("structure", () => {
       /azure\/login@v2 is not on the allowed list/,
     ],
     [
+      "npm ci running install scripts beside the OIDC token (as before issue 16)",
+      (w) => {
+        const s = step(job(w, "apply.yml", "apply"), (x) => /npm ci/.test(x.run ?? ""));
+        s.run = "npm ci --no-audit --no-fund";
+      },
+      checkAll,
+      /^apply\.yml\/apply: "npm ci --no-audit --no-fund" runs packages' install scripts in a job with the workflow's tokens: pass --ignore-scripts/,
+    ],
+    [
+      "npm install instead of npm ci",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /npm ci/.test(x.run ?? ""));
+        s.run = "npm install --ignore-scripts";
+      },
+      checkAll,
+      /^drift\.yml\/plan: "npm install --ignore-scripts": install exactly the lockfile with npm ci --ignore-scripts$/,
+    ],
+    [
+      "no build after npm ci --ignore-scripts",
+      (w) => {
+        const j = job(w, "plan.yml", "plan");
+        j.steps = j.steps!.filter((s) => !/npm run build/.test(s.run ?? ""));
+      },
+      checkAll,
+      /^plan\.yml\/plan: npm run build must come after npm ci --ignore-scripts and before roster runs/,
+    ],
+    [
+      "the build after roster runs",
+      (w) => {
+        const j = job(w, "plan.yml", "validate");
+        const build = step(j, (s) => /npm run build/.test(s.run ?? ""));
+        j.steps = [...j.steps!.filter((s) => s !== build), build];
+      },
+      checkAll,
+      /^plan\.yml\/validate: npm run build must come after npm ci/,
+    ],
+    [
+      "npx allowed to download a package",
+      (w) => {
+        step(job(w, "plan.yml", "validate"), (s) => /roster validate/.test(s.run ?? "")).run =
+          "npx roster validate";
+      },
+      checkAll,
+      /^plan\.yml\/validate: "npx roster validate" without --no-install may download a package from the registry and run it$/,
+    ],
+    [
       "Node 18",
       (w) => {
         step(job(w, "ci.yml", "test"), (s) => s.uses?.startsWith("actions/setup-node") === true).with![
