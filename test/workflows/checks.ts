@@ -79,7 +79,38 @@ export const PINNED_ACTIONS: Record<string, { sha: string; tag: string }> = {
 };
 
 /** Repository variables the workflows may read (README, "Setting up Azure and GitHub"). */
-export const KNOWN_VARIABLES = ["AZURE_TENANT_ID", "ROSTER_PLAN_CLIENT_ID", "ROSTER_APPLY_CLIENT_ID"];
+export const KNOWN_VARIABLES = [
+  "AZURE_TENANT_ID",
+  "ROSTER_PLAN_CLIENT_ID",
+  "ROSTER_DRIFT_CLIENT_ID",
+  "ROSTER_APPLY_CLIENT_ID",
+];
+
+/**
+ * The app each job that signs in uses, by the variable holding its client id, and the federated
+ * credential subject that app trusts (README, "Federated credentials"). One app per job:
+ * - roster-plan: pull-request plans, whose code anyone who can push a branch controls, so it holds
+ *   no permission to read authentication methods;
+ * - roster-drift: read-only too, authentication methods included, for code on main only;
+ * - roster-apply: the write app, for the production environment only.
+ */
+export const SIGN_IN: Record<string, { variable: string; app: string; subject: string }> = {
+  "plan.yml/plan": {
+    variable: "ROSTER_PLAN_CLIENT_ID",
+    app: "roster-plan",
+    subject: "repo:ORG/REPO:pull_request",
+  },
+  "drift.yml/plan": {
+    variable: "ROSTER_DRIFT_CLIENT_ID",
+    app: "roster-drift",
+    subject: "repo:ORG/REPO:ref:refs/heads/main",
+  },
+  "apply.yml/apply": {
+    variable: "ROSTER_APPLY_CLIENT_ID",
+    app: "roster-apply",
+    subject: "repo:ORG/REPO:environment:production",
+  },
+};
 
 /** The one job that may write to the repository: it pushes the apply record (refs/notes/roster). */
 export const CONTENTS_WRITE_JOBS = ["apply.yml/record"];
@@ -94,6 +125,9 @@ export const EXPECTED_PERMISSIONS: Record<string, Record<string, string>> = {
   "drift.yml/issue": { issues: "write" },
   "ci.yml/test": { contents: "read" },
 };
+
+/** A GitHub expression, `${{ … }}`, as the workflows write it. */
+export const expression = (e: string) => `\${{ ${e} }}`;
 
 export const allJobs = (workflows: Workflows): [string, Job][] =>
   Object.entries(workflows).flatMap(([file, { doc }]) =>
@@ -184,17 +218,28 @@ export function checkAll(workflows: Workflows): string[] {
   }
   problems.push(...checkPinComments(workflows));
   for (const [key, job] of allJobs(workflows)) problems.push(...checkInstall(key, job));
-  for (const [key, job] of allJobs(workflows)) {
-    const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
-    if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
-      problems.push(`${key}: only the apply job may sign in as the write app`);
-    if (key === "apply.yml/apply" && !clientId.includes("vars.ROSTER_APPLY_CLIENT_ID"))
-      problems.push(`${key}: must sign in as vars.ROSTER_APPLY_CLIENT_ID`);
-    if (key !== "apply.yml/apply" && signsIn(job) && !clientId.includes("vars.ROSTER_PLAN_CLIENT_ID"))
-      problems.push(`${key}: must sign in as the read-only app vars.ROSTER_PLAN_CLIENT_ID`);
-    if (signsIn(job) && !String(job.env?.AZURE_TENANT_ID ?? "").includes("vars.AZURE_TENANT_ID"))
-      problems.push(`${key}: AZURE_TENANT_ID must come from vars.AZURE_TENANT_ID`);
-  }
+  for (const [key, job] of allJobs(workflows)) problems.push(...checkSignIn(key, job));
+  return problems;
+}
+
+/** Each job signs in as its own app (SIGN_IN), named on the job, where these rules read it. */
+function checkSignIn(key: string, job: Job): string[] {
+  const problems: string[] = [];
+  const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
+  const expected = SIGN_IN[key];
+  if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
+    problems.push(`${key}: only the apply job may sign in as the write app`);
+  for (const s of stepsOf(job))
+    if (s.env && ("AZURE_CLIENT_ID" in s.env || "AZURE_TENANT_ID" in s.env))
+      problems.push(`${key}: a step sets AZURE_CLIENT_ID or AZURE_TENANT_ID: set them on the job`);
+  const wanted = expression(`vars.${expected?.variable}`);
+  if (expected && clientId !== wanted)
+    problems.push(
+      `${key}: must sign in as ${expected.app} (AZURE_CLIENT_ID: ${wanted}), found ${JSON.stringify(clientId)}`,
+    );
+  if (!expected && signsIn(job)) problems.push(`${key}: signs in, but SIGN_IN names no app for this job`);
+  if (signsIn(job) && job.env?.AZURE_TENANT_ID !== expression("vars.AZURE_TENANT_ID"))
+    problems.push(`${key}: AZURE_TENANT_ID must come from vars.AZURE_TENANT_ID`);
   return problems;
 }
 
@@ -308,6 +353,10 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   if (!plan) return [...problems, "plan.yml: no plan job"];
   if (!findRun(plan, /^npm ci\b/m)) problems.push("plan.yml/plan: no npm ci");
   const planStep = findRun(plan, /\broster plan\b/);
+  if (planStep && !/\s--no-auth-methods\b/.test(planStep.run ?? ""))
+    problems.push(
+      "plan.yml/plan: roster plan must pass --no-auth-methods: the pull request's code runs with this job's token, and roster-plan may not read authentication methods",
+    );
   const flags = [
     "--out plan.json",
     "--html plan.html",
@@ -453,6 +502,8 @@ export function checkDriftWorkflow(workflows: Workflows): string[] {
   const step = findRun(plan, /\broster plan\b/);
   if (!step?.run?.includes("--detailed-exitcode") || !step.run.includes("--format markdown"))
     problems.push("drift.yml/plan: must run roster plan --detailed-exitcode --format markdown");
+  if (step?.run && /--no-auth-methods/.test(step.run))
+    problems.push("drift.yml/plan: the drift check must read authentication methods (no --no-auth-methods)");
   if (plan?.if?.trim() !== "github.ref == 'refs/heads/main'")
     problems.push("drift.yml/plan: must only run on refs/heads/main (the federated subject)");
   if (!plan?.outputs?.exitcode?.includes("steps.plan.outputs.exitcode"))

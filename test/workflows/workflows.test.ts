@@ -369,7 +369,63 @@ describe("structure", () => {
         job(w, "apply.yml", "apply").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_PLAN_CLIENT_ID");
       },
       checkAll,
-      /must sign in as vars\.ROSTER_APPLY_CLIENT_ID/,
+      /^apply\.yml\/apply: must sign in as roster-apply \(AZURE_CLIENT_ID: \$\{\{ vars\.ROSTER_APPLY_CLIENT_ID \}\}\), found "\$\{\{ vars\.ROSTER_PLAN_CLIENT_ID \}\}"$/,
+    ],
+    [
+      "the drift check signing in as the pull-request app (as before issue 16)",
+      (w) => {
+        job(w, "drift.yml", "plan").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_PLAN_CLIENT_ID");
+      },
+      checkAll,
+      /^drift\.yml\/plan: must sign in as roster-drift \(AZURE_CLIENT_ID: \$\{\{ vars\.ROSTER_DRIFT_CLIENT_ID \}\}\), found "\$\{\{ vars\.ROSTER_PLAN_CLIENT_ID \}\}"$/,
+    ],
+    [
+      "the pull-request plan signing in as the drift app, which reads authentication methods",
+      (w) => {
+        job(w, "plan.yml", "plan").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_DRIFT_CLIENT_ID");
+      },
+      checkAll,
+      /^plan\.yml\/plan: must sign in as roster-plan \(AZURE_CLIENT_ID: \$\{\{ vars\.ROSTER_PLAN_CLIENT_ID \}\}\)/,
+    ],
+    [
+      "a step choosing another app",
+      (w) => {
+        step(job(w, "plan.yml", "plan"), (s) => /roster plan/.test(s.run ?? "")).env = {
+          AZURE_CLIENT_ID: expr("vars.ROSTER_DRIFT_CLIENT_ID"),
+        };
+      },
+      checkAll,
+      /^plan\.yml\/plan: a step sets AZURE_CLIENT_ID or AZURE_TENANT_ID: set them on the job$/,
+    ],
+    [
+      "a job signing in that no app is meant for",
+      (w) => {
+        const j = job(w, "ci.yml", "test");
+        j.env = {
+          AZURE_CLIENT_ID: expr("vars.ROSTER_DRIFT_CLIENT_ID"),
+          AZURE_TENANT_ID: expr("vars.AZURE_TENANT_ID"),
+        };
+      },
+      checkAll,
+      /^ci\.yml\/test: signs in, but SIGN_IN names no app for this job$/,
+    ],
+    [
+      "a pull-request plan that reads authentication methods (as before issue 16)",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --no-auth-methods", "");
+      },
+      checkPlanWorkflow,
+      /^plan\.yml\/plan: roster plan must pass --no-auth-methods: the pull request's code runs with this job's token, and roster-plan may not read authentication methods$/,
+    ],
+    [
+      "a drift check that leaves authentication methods out",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace("roster plan", "roster plan --no-auth-methods");
+      },
+      checkDriftWorkflow,
+      /drift check must read authentication methods/,
     ],
     [
       "a misspelt variable",
@@ -727,6 +783,7 @@ describe("plan.yml scripts", () => {
         "--no-install",
         "roster",
         "plan",
+        "--no-auth-methods",
         "--out",
         "plan.json",
         "--html",
@@ -767,6 +824,9 @@ describe("plan.yml scripts", () => {
       expect(github.comments).toHaveLength(1);
       expect(github.comments[0]!.body.startsWith(planMd)).toBe(true);
       expect(github.comments[0]!.body).toContain("0123456789ab");
+      expect(github.comments[0]!.body).toContain(
+        "Pull-request plans do not read authentication methods: review their changes in the diff of `profiles/`; the apply after the merge plans them in full.",
+      );
       expect(github.calls[1]!.params.issue_number).toBe(7);
     });
 
