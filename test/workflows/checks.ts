@@ -84,7 +84,11 @@ export const KNOWN_VARIABLES = [
   "ROSTER_PLAN_CLIENT_ID",
   "ROSTER_DRIFT_CLIENT_ID",
   "ROSTER_APPLY_CLIENT_ID",
+  "ROSTER_GRAPH_URL",
 ];
+
+/** Where every job that talks to Graph sends its token: Microsoft Graph, unless the variable says otherwise. */
+export const GRAPH_URL = "vars.ROSTER_GRAPH_URL || 'https://graph.microsoft.com'";
 
 /**
  * The app each job that signs in uses, by the variable holding its client id, and the federated
@@ -159,6 +163,14 @@ const findRun = (job: Job | undefined, pattern: RegExp): Step | undefined =>
 const findUses = (job: Job | undefined, action: string): Step[] =>
   stepsOf(job).filter((s) => s.uses?.split("@")[0] === action);
 
+// npm's commands that install packages (with their aliases), and whether they follow the lockfile.
+const NPM_INSTALL =
+  /\bnpm\s+(ci|clean-install|ic|install-clean|isntall-clean|install|i|in|ins|inst|insta|instal|isnt|isnta|isntal|isntall|add|install-test|it|install-ci-test|cit)\b[^\n;&|]*/g;
+/** A command line that runs roster (not a message that names it). */
+const rosterRun = (commands: string) =>
+  new RegExp(`\\b(?:npx(?:\\s+--no-install)?\\s+roster|node\\s+\\S*dist/bin\\.js)\\s+(?:${commands})\\b`);
+const ROSTER_RUN = rosterRun("validate|plan|apply");
+
 /** Rules every workflow follows. */
 export function checkAll(workflows: Workflows): string[] {
   const problems: string[] = [];
@@ -218,7 +230,26 @@ export function checkAll(workflows: Workflows): string[] {
   }
   problems.push(...checkPinComments(workflows));
   for (const [key, job] of allJobs(workflows)) problems.push(...checkInstall(key, job));
-  for (const [key, job] of allJobs(workflows)) problems.push(...checkSignIn(key, job));
+  for (const [key, job] of allJobs(workflows))
+    problems.push(...checkSignIn(key, job), ...checkGraphUrl(key, job));
+  return problems;
+}
+
+/**
+ * roster plan and apply get the Graph URL from the workflow (--graph-url), never from roster.yaml,
+ * which a pull request can change: the token goes to Microsoft Graph whatever the repository says.
+ */
+function checkGraphUrl(key: string, job: Job): string[] {
+  const steps = stepsOf(job).filter((s) => rosterRun("plan|apply").test(s.run ?? ""));
+  if (steps.length === 0) return [];
+  const problems: string[] = [];
+  if (job.env?.ROSTER_GRAPH_URL !== expression(GRAPH_URL))
+    problems.push(`${key}: the job must set ROSTER_GRAPH_URL: ${expression(GRAPH_URL)}`);
+  for (const s of steps)
+    if (!s.run!.includes('--graph-url "$ROSTER_GRAPH_URL"'))
+      problems.push(
+        `${key}: roster must be given --graph-url "$ROSTER_GRAPH_URL" (roster.yaml, which a pull request can change, must not decide where the token goes)`,
+      );
   return problems;
 }
 
@@ -265,11 +296,6 @@ function checkPinComments(workflows: Workflows): string[] {
   }
   return problems;
 }
-
-// npm's commands that install packages (with their aliases), and whether they follow the lockfile.
-const NPM_INSTALL =
-  /\bnpm\s+(ci|clean-install|ic|install-clean|isntall-clean|install|i|in|ins|inst|insta|instal|isnt|isnta|isntal|isntall|add|install-test|it|install-ci-test|cit)\b[^\n;&|]*/g;
-const ROSTER_RUN = /\broster\s+(validate|plan|apply)\b/;
 
 /**
  * Installing runs no package's code: every install is `npm ci --ignore-scripts` (exactly the

@@ -524,6 +524,23 @@ describe("structure", () => {
       /^plan\.yml\/validate: "npx roster validate" without --no-install may download a package from the registry and run it$/,
     ],
     [
+      "a plan that takes the Graph URL from roster.yaml",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(' --graph-url "$ROSTER_GRAPH_URL"', "");
+      },
+      checkAll,
+      /^drift\.yml\/plan: roster must be given --graph-url "\$ROSTER_GRAPH_URL" \(roster\.yaml, which a pull request can change, must not decide where the token goes\)$/,
+    ],
+    [
+      "a Graph URL without Microsoft's default",
+      (w) => {
+        job(w, "apply.yml", "apply").env!.ROSTER_GRAPH_URL = expr("vars.ROSTER_GRAPH_URL");
+      },
+      checkAll,
+      /^apply\.yml\/apply: the job must set ROSTER_GRAPH_URL: \$\{\{ vars\.ROSTER_GRAPH_URL \|\| 'https:\/\/graph\.microsoft\.com' \}\}$/,
+    ],
+    [
       "Node 18",
       (w) => {
         step(job(w, "ci.yml", "test"), (s) => s.uses?.startsWith("actions/setup-node") === true).with![
@@ -774,7 +791,11 @@ describe("plan.yml scripts", () => {
     [2, "2"],
     [1, "1"],
   ])("the plan step succeeds on exit %i and records it", (exit, recorded) => {
-    const result = runStep(planRun, { stubExit: exit, stubStdout: `${PLAN_MARKER}\n### roster plan\n` });
+    const result = runStep(planRun, {
+      stubExit: exit,
+      stubStdout: `${PLAN_MARKER}\n### roster plan\n`,
+      env: { ROSTER_GRAPH_URL: "https://graph.microsoft.com" },
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.outputs.exitcode).toBe(recorded);
     expect(readFileSync(join(result.cwd, "plan.md"), "utf8")).toContain(PLAN_MARKER);
@@ -783,6 +804,8 @@ describe("plan.yml scripts", () => {
         "--no-install",
         "roster",
         "plan",
+        "--graph-url",
+        "https://graph.microsoft.com",
         "--no-auth-methods",
         "--out",
         "plan.json",
@@ -881,22 +904,35 @@ describe("plan.yml scripts", () => {
   });
 });
 
+/** The job environment the workflows give roster's steps (ROSTER_GRAPH_URL from the variable's default). */
+const GRAPH = { ROSTER_GRAPH_URL: "https://graph.microsoft.com" };
+
 describe("apply.yml scripts", () => {
   const applyRun = runOf(job(workflows, "apply.yml", "apply"), /roster apply/);
 
   it("runs roster apply with --auto-approve and the report, and fails when it fails", () => {
-    const ok = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "" } });
+    const ok = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "" } });
     expect(ok.status).toBe(0);
     expect(ok.npxCalls).toEqual([
-      ["--no-install", "roster", "apply", "--auto-approve", "--report", "apply-report.json", "--git-note"],
+      [
+        "--no-install",
+        "roster",
+        "apply",
+        "--graph-url",
+        "https://graph.microsoft.com",
+        "--auto-approve",
+        "--report",
+        "apply-report.json",
+        "--git-note",
+      ],
     ]);
-    expect(runStep(applyRun, { stubExit: 1, env: { ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
+    expect(runStep(applyRun, { stubExit: 1, env: { ...GRAPH, ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
   });
 
   it("passes --allow-mass-change only when the manual run asks for it", () => {
-    const result = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "true" } });
+    const result = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "true" } });
     expect(result.npxCalls[0]).toContain("--allow-mass-change");
-    expect(runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "false" } }).npxCalls[0]).not.toContain(
+    expect(runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "false" } }).npxCalls[0]).not.toContain(
       "--allow-mass-change",
     );
   });
@@ -988,6 +1024,31 @@ describe("apply.yml: the apply record from the apply job to the repository", () 
 
 describe("drift.yml scripts", () => {
   const script = scriptOf(job(workflows, "drift.yml", "issue"));
+
+  it.each([
+    [0, "0"],
+    [2, "2"],
+    [1, "1"],
+  ])("the plan step reads authentication methods, succeeds on exit %i and records it", (exit, recorded) => {
+    const planRun = runOf(job(workflows, "drift.yml", "plan"), /roster plan/);
+    const result = runStep(planRun, { stubExit: exit, stubStdout: `${PLAN_MARKER}\n`, env: GRAPH });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.outputs.exitcode).toBe(recorded);
+    expect(result.npxCalls).toEqual([
+      [
+        "--no-install",
+        "roster",
+        "plan",
+        "--graph-url",
+        "https://graph.microsoft.com",
+        "--out",
+        "plan.json",
+        "--format",
+        "markdown",
+        "--detailed-exitcode",
+      ],
+    ]);
+  });
   const dir = mkdtempSync(join(tmpdir(), "roster-drift-"));
   const run = async (github: FakeGitHub, exitCode: string, users: unknown = [{ id: "u1" }]) => {
     const md = join(dir, `plan-${Math.random()}.md`);
