@@ -11,6 +11,7 @@ export interface Step {
   run?: string;
   if?: string;
   shell?: string;
+  "continue-on-error"?: unknown;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
 }
@@ -463,7 +464,8 @@ export function checkApplyWorkflow(workflows: Workflows): string[] {
   if (!concurrency?.group.includes("vars.AZURE_TENANT_ID"))
     problems.push("apply.yml/apply: concurrency group must be per tenant (vars.AZURE_TENANT_ID)");
   if (concurrency?.cancel !== false) problems.push("apply.yml/apply: cancel-in-progress must be false");
-  const step = findRun(apply, /\broster apply\b/);
+  problems.push(...checkTipOfMain(apply));
+  const step = findRun(apply, rosterRun("apply"));
   if (!step?.run?.includes("--auto-approve") || !step.run.includes("--report apply-report.json"))
     problems.push("apply.yml/apply: must run roster apply --auto-approve --report apply-report.json");
   problems.push(...checkApplyRecord(doc, apply, step));
@@ -473,6 +475,48 @@ export function checkApplyWorkflow(workflows: Workflows): string[] {
   if (!upload) problems.push("apply.yml/apply: apply-report.json is not uploaded");
   else if (!String(upload.if ?? "").includes("always()"))
     problems.push("apply.yml/apply: the report must be uploaded even when apply fails");
+  return problems;
+}
+
+/** What the apply job checks out: the commit pushed, or for a manual run the tip of main. */
+export const APPLY_CHECKOUT_REF =
+  "github.event_name == 'workflow_dispatch' && 'refs/heads/main' || github.sha";
+
+/**
+ * Only the tip of main is applied. A re-run checks out its original commit, which after newer
+ * merges would put their values back: the job compares its checkout (git rev-parse HEAD) with the
+ * tip of main (git ls-remote), first thing after the checkout, and fails the job otherwise. A
+ * manual run checks out refs/heads/main, so it applies the tip whenever it is run or re-run.
+ */
+function checkTipOfMain(apply: Job): string[] {
+  const problems: string[] = [];
+  const steps = stepsOf(apply);
+  const checkout = findUses(apply, "actions/checkout")[0];
+  if (checkout?.with?.ref !== expression(APPLY_CHECKOUT_REF))
+    problems.push(
+      `apply.yml/apply: the checkout must take the tip of main for a manual run (ref: ${expression(APPLY_CHECKOUT_REF)})`,
+    );
+  const tip = steps.find(
+    (s) => /git\s+rev-parse\s+HEAD/.test(s.run ?? "") && /ls-remote\b.*refs\/heads\/main/.test(s.run ?? ""),
+  );
+  if (!tip)
+    return [
+      ...problems,
+      "apply.yml/apply: no step refuses a commit that is not the tip of main (git rev-parse HEAD against git ls-remote … refs/heads/main): a re-run of an old run would undo the merges since",
+    ];
+  if (checkout === undefined || steps[steps.indexOf(checkout) + 1] !== tip)
+    problems.push(
+      "apply.yml/apply: the tip-of-main check must be the first step after the checkout, before anything is installed or applied",
+    );
+  const run = tip.run!;
+  if (tip.if !== undefined || tip["continue-on-error"] !== undefined)
+    problems.push(
+      "apply.yml/apply: the tip-of-main check must always run and fail the job (no if:, no continue-on-error)",
+    );
+  if (!/::error\b/.test(run) || !/GITHUB_STEP_SUMMARY/.test(run) || !/exit 1/.test(run))
+    problems.push(
+      "apply.yml/apply: the tip-of-main check must say why in an ::error annotation and the job summary, and exit 1",
+    );
   return problems;
 }
 

@@ -611,9 +611,58 @@ describe("structure", () => {
       /apply\.yml: triggers/,
     ],
     [
+      "apply without the tip-of-main check (as before issue 16)",
+      (w) => {
+        const j = job(w, "apply.yml", "apply");
+        j.steps = j.steps!.filter((s) => !/ls-remote/.test(s.run ?? ""));
+      },
+      checkApplyWorkflow,
+      /^apply\.yml\/apply: no step refuses a commit that is not the tip of main \(git rev-parse HEAD against git ls-remote … refs\/heads\/main\): a re-run of an old run would undo the merges since$/,
+    ],
+    [
+      "the tip-of-main check after npm ci",
+      (w) => {
+        const j = job(w, "apply.yml", "apply");
+        const tip = step(j, (s) => /ls-remote/.test(s.run ?? ""));
+        const steps = j.steps!.filter((s) => s !== tip);
+        steps.splice(steps.findIndex((s) => /npm ci/.test(s.run ?? "")) + 1, 0, tip);
+        j.steps = steps;
+      },
+      checkApplyWorkflow,
+      /tip-of-main check must be the first step after the checkout/,
+    ],
+    [
+      "a tip-of-main check allowed to fail",
+      (w) => {
+        step(job(w, "apply.yml", "apply"), (s) => /ls-remote/.test(s.run ?? ""))["continue-on-error"] = true;
+      },
+      checkApplyWorkflow,
+      /tip-of-main check must always run and fail the job/,
+    ],
+    [
+      "a tip-of-main check that does not say why",
+      (w) => {
+        const s = step(job(w, "apply.yml", "apply"), (x) => /ls-remote/.test(x.run ?? ""));
+        s.run = s.run!.replaceAll("::error", "refused").replaceAll("GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT");
+      },
+      checkApplyWorkflow,
+      /::error annotation and the job summary/,
+    ],
+    [
+      "a manual run applying the commit it was started on (its re-run would apply an old one)",
+      (w) => {
+        delete step(job(w, "apply.yml", "apply"), (s) => s.uses?.startsWith("actions/checkout") === true)
+          .with!.ref;
+      },
+      checkApplyWorkflow,
+      /the checkout must take the tip of main for a manual run/,
+    ],
+    [
       "apply without --auto-approve",
       (w) => {
-        const s = step(job(w, "apply.yml", "apply"), (x) => /roster apply/.test(x.run ?? ""));
+        const s = step(job(w, "apply.yml", "apply"), (x) =>
+          /npx --no-install roster apply/.test(x.run ?? ""),
+        );
         s.run = s.run!.replace("--auto-approve ", "");
       },
       checkApplyWorkflow,
@@ -641,7 +690,9 @@ describe("structure", () => {
     [
       "apply without --git-note",
       (w) => {
-        const s = step(job(w, "apply.yml", "apply"), (x) => /roster apply/.test(x.run ?? ""));
+        const s = step(job(w, "apply.yml", "apply"), (x) =>
+          /npx --no-install roster apply/.test(x.run ?? ""),
+        );
         s.run = s.run!.replace(" --git-note", "");
       },
       checkApplyWorkflow,
@@ -908,7 +959,7 @@ describe("plan.yml scripts", () => {
 const GRAPH = { ROSTER_GRAPH_URL: "https://graph.microsoft.com" };
 
 describe("apply.yml scripts", () => {
-  const applyRun = runOf(job(workflows, "apply.yml", "apply"), /roster apply/);
+  const applyRun = runOf(job(workflows, "apply.yml", "apply"), /npx --no-install roster apply/);
 
   it("runs roster apply with --auto-approve and the report, and fails when it fails", () => {
     const ok = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "" } });
@@ -938,6 +989,91 @@ describe("apply.yml scripts", () => {
   });
 });
 
+/** git with a fixed identity and no user or system configuration. */
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+  });
+
+describe("apply.yml: only the tip of main is applied", () => {
+  const tipRun = runOf(job(workflows, "apply.yml", "apply"), /ls-remote/);
+  const root = mkdtempSync(join(tmpdir(), "roster-tip-"));
+  const origin = join(root, "origin.git");
+  const work = join(root, "work");
+  const env = { GITHUB_SERVER_URL: `file://${root}`, GITHUB_REPOSITORY: "origin", GH_TOKEN: "s3cret-token" };
+  const commit = (message: string) => {
+    git(work, "commit", "-q", "--allow-empty", "-m", message);
+    git(work, "push", "-q", `file://${origin}`, "main");
+    return git(work, "rev-parse", "HEAD").trim();
+  };
+  /** The apply job's checkout of `commit`, as a push's run (or its re-run) makes it. */
+  const checkout = (commit: string) => {
+    const dir = mkdtempSync(join(root, "checkout-"));
+    git(root, "clone", "-q", `file://${origin}`, dir);
+    git(dir, "checkout", "-q", "--detach", commit);
+    return dir;
+  };
+  const summaryOf = (dir: string) => readFileSync(join(dir, ".step-summary"), "utf8");
+  let first = "";
+  let second = "";
+
+  beforeAll(() => {
+    git(root, "init", "-q", "--bare", "-b", "main", origin);
+    git(root, "init", "-q", "-b", "main", work);
+    first = commit("first merge");
+    second = commit("second merge");
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("goes on when the run's commit is the tip of main", () => {
+    const result = runStep(tipRun, { cwd: checkout(second), env });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`${second} is the tip of main: applying it.\n`);
+  });
+
+  it("refuses a re-run of an older merge's run, saying so in an annotation and the summary", () => {
+    const dir = checkout(first);
+    const result = runStep(tipRun, { cwd: dir, env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      `::error title=apply refused::${first.slice(0, 12)} is not the tip of main (${second.slice(0, 12)}): ` +
+        "applying it would undo what was merged since. Nothing was applied. To apply main, run this workflow manually (Actions, apply, Run workflow).\n",
+    );
+    expect(summaryOf(dir)).toBe(
+      `### roster apply: refused, ${first.slice(0, 12)} is not the tip of main (${second.slice(0, 12)}); nothing was applied. ` +
+        "To apply main, run the workflow manually (*Actions → apply → Run workflow*).\n",
+    );
+  });
+
+  it("refuses the former tip once main has moved on", () => {
+    const before = checkout(second);
+    const third = commit("third merge");
+    const result = runStep(tipRun, { cwd: before, env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`${second.slice(0, 12)} is not the tip of main (${third.slice(0, 12)})`);
+    expect(runStep(tipRun, { cwd: checkout(third), env }).status).toBe(0);
+  });
+
+  it("refuses when the tip of main cannot be read, and never prints the token", () => {
+    const dir = checkout(first);
+    const result = runStep(tipRun, { cwd: dir, env: { ...env, GITHUB_REPOSITORY: "missing" } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      `::error title=apply refused::could not read the tip of main from file://${root}/missing.git: nothing was applied\n`,
+    );
+    expect(summaryOf(dir)).toBe(
+      "### roster apply: refused, the tip of main could not be read; nothing was applied\n",
+    );
+    expect(result.stdout + result.stderr).not.toContain("s3cret-token");
+  });
+});
+
 describe("apply.yml: the apply record from the apply job to the repository", () => {
   const bundleRun = runOf(job(workflows, "apply.yml", "apply"), /git bundle create/);
   const pushRun = runOf(job(workflows, "apply.yml", "record"), /git push/);
@@ -949,12 +1085,6 @@ describe("apply.yml: the apply record from the apply job to the repository", () 
   };
   const root = temp("origin");
   const origin = join(root, "origin.git");
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-      cwd,
-      encoding: "utf8",
-      env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
-    });
   const pushEnv = { GITHUB_SERVER_URL: `file://${root}`, GITHUB_REPOSITORY: "origin", GH_TOKEN: "token" };
   let first = "";
   let second = "";
