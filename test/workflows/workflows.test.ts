@@ -1202,6 +1202,11 @@ describe("drift.yml scripts", () => {
     expect(github.issues[0]!.body).toContain("<!-- roster-drift -->");
     expect(github.issues[0]!.body).toContain(PLAN_MARKER);
     expect(github.labels.has("drift")).toBe(true);
+    // A re-run of an old apply run is refused: the way back to main is a manual run.
+    expect(github.issues[0]!.body).toContain(
+      "or run the apply workflow manually (*Actions → apply → Run workflow*: it applies the tip of `main`)",
+    );
+    expect(github.issues[0]!.body).not.toContain("re-run");
   });
 
   it("updates the open issue, commenting only when the planned changes differ", async () => {
