@@ -343,6 +343,27 @@ function checkInstall(key: string, job: Job): string[] {
   return problems;
 }
 
+/**
+ * Every push to a pull request plans again, so the sticky comment is never an older commit's plan:
+ * no paths or paths-ignore filter (a push changing only src/, the lockfile or a workflow changes
+ * the plan too), and the default activity types, or a list that keeps synchronize (a push).
+ */
+function checkPlansEveryPush(doc: Workflow): string[] {
+  const problems: string[] = [];
+  const trigger = (doc.on?.pull_request ?? {}) as Record<string, unknown>;
+  for (const filter of ["paths", "paths-ignore"])
+    if (trigger[filter] !== undefined)
+      problems.push(
+        `plan.yml: pull_request ${filter} filter ${JSON.stringify(trigger[filter])}: a push it skips (one changing only src/, the lockfile or a workflow) would leave the previous plan comment up`,
+      );
+  const types = trigger.types as string[] | undefined;
+  if (types !== undefined && !["opened", "synchronize", "reopened"].every((t) => types.includes(t)))
+    problems.push(
+      `plan.yml: pull_request types ${JSON.stringify(types)} must include opened, synchronize and reopened (synchronize is a push)`,
+    );
+  return problems;
+}
+
 export function checkPlanWorkflow(workflows: Workflows): string[] {
   const file = workflows["plan.yml"];
   if (!file) return ["plan.yml: missing"];
@@ -350,8 +371,7 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   const problems: string[] = [];
   if (!sameSet(onKeys(doc), ["pull_request"]))
     problems.push(`plan.yml: triggers ${onKeys(doc)}, expected pull_request`);
-  if (!sameSet(triggerPaths(doc, "pull_request"), DESIRED_STATE_PATHS))
-    problems.push(`plan.yml: pull_request paths ${triggerPaths(doc, "pull_request")}`);
+  problems.push(...checkPlansEveryPush(doc));
   if (/\bsecrets\s*\.|\bsecrets\s*\[|secrets:\s*inherit/.test(text)) problems.push("plan.yml: uses secrets");
   const concurrency = concurrencyOf(doc.concurrency);
   if (!concurrency?.group.includes("github.event.pull_request.number") || concurrency.cancel !== true)

@@ -169,12 +169,28 @@ describe("structure", () => {
       /pull_request_target/,
     ],
     [
-      "a missing path filter",
+      "a paths filter that skips pushes changing only code (as before issue 16)",
       (w) => {
-        (w["plan.yml"]!.doc.on.pull_request as { paths: string[] }).paths.pop();
+        w["plan.yml"]!.doc.on.pull_request = { paths: ["profiles/**", "photos/**", "roster.yaml"] };
       },
       checkPlanWorkflow,
-      /pull_request paths/,
+      /^plan\.yml: pull_request paths filter \["profiles\/\*\*","photos\/\*\*","roster\.yaml"\]: a push it skips \(one changing only src\/, the lockfile or a workflow\) would leave the previous plan comment up$/,
+    ],
+    [
+      "a paths-ignore filter",
+      (w) => {
+        w["plan.yml"]!.doc.on.pull_request = { "paths-ignore": ["docs/**"] };
+      },
+      checkPlanWorkflow,
+      /^plan\.yml: pull_request paths-ignore filter/,
+    ],
+    [
+      "plans only when a pull request is opened",
+      (w) => {
+        w["plan.yml"]!.doc.on.pull_request = { types: ["opened", "reopened"] };
+      },
+      checkPlanWorkflow,
+      /^plan\.yml: pull_request types \["opened","reopened"\] must include opened, synchronize and reopened/,
     ],
     [
       "plan concurrency without cancel-in-progress",
