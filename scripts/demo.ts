@@ -1,8 +1,9 @@
 // `npm run demo`: the main job against the embedded demo tenant. Starts the Graph emulator on a
 // free loopback port from demo/tenant.json (the example profiles, drifted on purpose), then runs
-// roster as a pipeline would: validate, plan, apply, and a last plan that must show no changes.
-// Like the pipeline it plans as the read-only app `roster-plan` and applies as `roster-apply`,
-// whose tokens the demo tenant declares with exactly the README's permissions.
+// roster as the pipeline does: validate; the pull request's plan (as `roster-plan`, authentication
+// methods left out); the apply on merge (as `roster-apply`, planning afresh); and the drift check
+// (as `roster-drift`), which must find nothing left to do. The demo tenant declares the three apps
+// with exactly the README's permissions.
 // The first plan is also written as HTML to demo/out/plan.html (git-ignored; ROSTER_DEMO_OUT names
 // another folder), to open in a browser: photos side by side, the org chart of manager changes.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -44,9 +45,10 @@ try {
   const outDir = resolve(process.env.ROSTER_DEMO_OUT || join(root, "demo", "out"));
   await mkdir(outDir, { recursive: true });
   const htmlFile = join(outDir, "plan.html");
-  const planned = await step("2. plan against the tenant", [
+  const planned = await step("2. the pull request's plan", [
     "plan",
     ...connection,
+    "--no-auth-methods",
     "--out",
     planFile,
     "--html",
@@ -57,15 +59,15 @@ try {
   io.stdout(`\nThe plan as a page: open ${relative(process.cwd(), htmlFile) || htmlFile} in a browser.\n`);
   failed ||=
     (await step(
-      "3. apply the saved plan",
-      ["apply", planFile, ...connection, "--auto-approve"],
+      "3. the apply on merge: plan afresh and apply",
+      ["apply", ...connection, "--auto-approve"],
       "roster-apply",
     )) !== 0;
-  const after = await step("4. plan again: nothing left to do", [
-    "plan",
-    ...connection,
-    "--detailed-exitcode",
-  ]);
+  const after = await step(
+    "4. the drift check: nothing left to do",
+    ["plan", ...connection, "--detailed-exitcode"],
+    "roster-drift",
+  );
   if (after !== 0) {
     io.stderr("demo: the second plan is not empty: apply did not converge\n");
     failed = true;

@@ -115,13 +115,14 @@ edit("GradyA@contoso.com", (u) => {
   (u.authentication as { defaultMethod?: string }).defaultMethod = "sms";
 });
 
-// The two app registrations of the README, with exactly the permissions its table lists, so the
+// The three app registrations of the README, with exactly the permissions its table lists, so the
 // demo runs with least-privileged tokens (ROSTER_ACCESS_TOKEN = the app's token).
 const permissions = await readmePermissions(root);
 const tenant: TenantState = {
   tenant: { id: "c0d1e2f3-0000-4000-8000-000000000001", domains: ["contoso.com", "contoso.onmicrosoft.com"] },
   apps: [
     { displayName: "roster-plan", token: "roster-plan-demo", permissions: permissions["roster-plan"] },
+    { displayName: "roster-drift", token: "roster-drift-demo", permissions: permissions["roster-drift"] },
     { displayName: "roster-apply", token: "roster-apply-demo", permissions: permissions["roster-apply"] },
   ],
   users: [...users.values(), ...unmanaged],

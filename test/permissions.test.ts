@@ -1,4 +1,4 @@
-// The README's permission tables for the two app registrations are what roster needs, exactly: the
+// The README's permission tables for the three app registrations are what roster needs, exactly: the
 // tables are read from README.md, roster runs the demo with those permissions against the emulator
 // (which enforces each call's documented application permissions), and each permission is shown to
 // be needed: without it the run stops with one error line whose hint names a permission that,
@@ -15,7 +15,10 @@ import { demoState, type Emulator, emulator, exampleRepo } from "./plan-integrat
 const ROOT = join(import.meta.dirname, "..");
 const readme = await readFile(join(ROOT, "README.md"), "utf8");
 const PLAN = tablePermissions(readme, "roster-plan");
+const DRIFT = tablePermissions(readme, "roster-drift");
 const APPLY = tablePermissions(readme, "roster-apply");
+/** What the pull-request plan runs (plan.yml), with the roster-plan permissions. */
+const PR_PLAN = ["plan", "--no-auth-methods"];
 /** Names of Graph application permissions in a text (`User.Read.All`, `UserAuthMethod-Phone.Read.All`…). */
 const PERMISSION_NAME = /\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)?(?:\.[A-Za-z]+)*\.(?:All|Directory)\b/g;
 
@@ -53,26 +56,24 @@ function refusal(run: Run): string[] {
 describe("the README's permission tables", () => {
   it("list the application permissions its az commands grant", () => {
     expect(commandPermissions(readme, "PLAN_APP")).toEqual(PLAN);
+    expect(commandPermissions(readme, "DRIFT_APP")).toEqual(DRIFT);
     expect(commandPermissions(readme, "APPLY_APP")).toEqual(APPLY);
-    expect(PLAN).toEqual([
-      "Organization.Read.All",
-      "User.Read.All",
-      "UserAuthMethod-Phone.Read.All",
-      "UserAuthMethod-Email.Read.All",
-      "RoleManagement.Read.Directory",
-    ]);
+    // The pull-request app reads no authentication method (SECURITY.md); the drift app does.
+    expect(PLAN).toEqual(["Organization.Read.All", "User.Read.All", "RoleManagement.Read.Directory"]);
+    expect(DRIFT).toEqual([...PLAN, "UserAuthMethod-Phone.Read.All", "UserAuthMethod-Email.Read.All"]);
   });
 
-  it("are what demo/tenant.json grants its two apps, so the demo runs with least privileges", async () => {
+  it("are what demo/tenant.json grants its three apps, so the demo runs with least privileges", async () => {
     const state = await demoState();
     expect(state.apps?.map((a) => [a.displayName, a.permissions])).toEqual([
       ["roster-plan", PLAN],
+      ["roster-drift", DRIFT],
       ["roster-apply", APPLY],
     ]);
   });
 });
 
-describe("roster plan with the roster-plan permissions", () => {
+describe("the pull-request plan with the roster-plan permissions", () => {
   let em: Emulator;
   let dir: string;
   beforeAll(async () => {
@@ -83,16 +84,51 @@ describe("roster plan with the roster-plan permissions", () => {
     await em?.close();
   });
 
-  it("plans the demo with exactly the table's permissions", async () => {
-    const run = await roster(em, dir, PLAN, ["plan", "--detailed-exitcode"]);
+  it("plans the demo with exactly the table's permissions, authentication methods left out", async () => {
+    const run = await roster(em, dir, PLAN, [...PR_PLAN, "--detailed-exitcode"]);
     expect(run.code, run.err).toBe(2);
-    expect(run.out).toContain("Plan: 15 changes to 12 users");
+    expect(run.out).toMatch(/^Warning: authentication methods were not checked/m);
+  });
+
+  it("cannot read authentication methods: a full plan is refused, naming the permission", async () => {
+    const named = refusal(await roster(em, dir, PLAN, ["plan"]));
+    expect(
+      named.some((p) => p.startsWith("UserAuthMethod-") || p.startsWith("UserAuthenticationMethod.")),
+    ).toBe(true);
   });
 
   it.each(PLAN)(
     "needs %s: without it, one error line whose hint, followed, lets the plan through",
     async (dropped) => {
       const without = PLAN.filter((p) => p !== dropped);
+      const named = refusal(await roster(em, dir, without, PR_PLAN));
+      const fixed = await roster(em, dir, [...without, named[0] as string], PR_PLAN);
+      expect(fixed.code, fixed.err).toBe(0);
+    },
+  );
+});
+
+describe("the drift check with the roster-drift permissions", () => {
+  let em: Emulator;
+  let dir: string;
+  beforeAll(async () => {
+    em = await emulator(await demoState());
+    dir = await exampleRepo();
+  });
+  afterAll(async () => {
+    await em?.close();
+  });
+
+  it("plans the demo in full with exactly the table's permissions", async () => {
+    const run = await roster(em, dir, DRIFT, ["plan", "--detailed-exitcode"]);
+    expect(run.code, run.err).toBe(2);
+    expect(run.out).toContain("Plan: 15 changes to 12 users");
+  });
+
+  it.each(DRIFT.filter((p) => !PLAN.includes(p)))(
+    "needs %s: without it, one error line whose hint, followed, lets the plan through",
+    async (dropped) => {
+      const without = DRIFT.filter((p) => p !== dropped);
       const named = refusal(await roster(em, dir, without, ["plan"]));
       const fixed = await roster(em, dir, [...without, named[0] as string], ["plan"]);
       expect(fixed.code, fixed.err).toBe(0);
@@ -134,7 +170,7 @@ describe("roster apply with the roster-apply permissions", () => {
     const run = await roster(em, dir, APPLY, ["apply", "--auto-approve"]);
     expect(run.code, run.out + run.err).toBe(0);
     expect(run.out).toContain("Apply complete: 15 changes applied to 12 users.");
-    const again = await roster(em, dir, PLAN, ["plan", "--detailed-exitcode"]);
+    const again = await roster(em, dir, DRIFT, ["plan", "--detailed-exitcode"]);
     expect(again.code, again.out).toBe(0);
   });
 });

@@ -104,7 +104,7 @@ describe("apply with faults that fire a known number of times", () => {
         /^error: reading the authentication methods of \S+ failed: HTTP 403 Authorization_RequestDenied$/m,
       );
       expect(result.err).toMatch(
-        /^hint: grant the app the Microsoft Graph application permission UserAuthenticationMethod\.Read\.All /m,
+        /^hint: grant the app the Microsoft Graph application permission UserAuthMethod-Phone\.Read\.All /m,
       );
     } finally {
       await demo.close();

@@ -30,7 +30,7 @@ describe(`the demo's HTML plan in Chromium${HAS_CHROMIUM ? "" : ` (${NO_CHROMIUM
     em = await emulator(await demoState());
     const dir = await exampleRepo();
     const out = await testdir({});
-    const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-plan") }, cwd: out });
+    const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-drift") }, cwd: out });
     const code = await main(
       ["node", "roster", "plan", "--dir", dir, "--graph-url", em.origin, "--ca-cert", em.caPath].concat([
         "--format",

@@ -18,8 +18,8 @@ export interface Run {
 
 /** `roster <command> --dir DIR [connection flags] ...args`, in-process. */
 export async function roster(em: Emulator | undefined, dir: string, args: string[]): Promise<Run> {
-  // Export reads what plan reads: it signs in as the demo tenant's read-only app.
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-plan") }, cwd: dir });
+  // Export reads what a full plan reads (authentication methods too): the demo's drift app.
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-drift") }, cwd: dir });
   const connection = em ? ["--graph-url", em.origin, "--ca-cert", em.caPath] : [];
   const code = await main(["node", "roster", ...args, "--dir", dir, ...connection], io);
   return { code, out: io.out(), err: io.err() };

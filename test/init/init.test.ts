@@ -72,9 +72,13 @@ describe("roster init", () => {
     for (const workflow of ["plan.yml", "apply.yml", "drift.yml"]) {
       const copied = await readFile(join(dir, ".github/workflows", workflow), "utf8");
       expect(copied).toBe(await readFile(join(REPO_ROOT, ".github/workflows", workflow), "utf8"));
-      expect(copied).toContain("npm ci --no-audit --no-fund");
+      expect(copied).toContain("npm ci --ignore-scripts --no-audit --no-fund");
+      // roster arrives built in a tenant repository: there is nothing to build there.
+      expect(copied).toContain("npm run build --if-present");
       expect(copied).toContain("npx --no-install roster ");
-      expect(copied).not.toMatch(/\bsrc\//);
+      // Nothing runs roster from source (comments may speak of a pull request's src/).
+      const code = copied.split("\n").filter((line) => !/^\s*#/.test(line));
+      expect(code.filter((line) => /\bsrc\//.test(line))).toEqual([]);
     }
     expect(await readdir(join(dir, ".github/workflows"))).toHaveLength(3);
   });

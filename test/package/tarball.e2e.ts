@@ -81,7 +81,7 @@ describe("roster from its tarball, in a folder with nothing else of roster", () 
 
   const roster = (args: string[]) =>
     run("npx", ["--no-install", "roster", ...args], repo, {
-      ROSTER_ACCESS_TOKEN: demoToken("roster-plan"),
+      ROSTER_ACCESS_TOKEN: demoToken("roster-drift"),
       ROSTER_GRAPH_URL: origin,
       ROSTER_CA_CERT: join(work, "ca.pem"),
     });

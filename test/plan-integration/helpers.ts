@@ -104,7 +104,7 @@ export async function runPlan(
   em: Emulator,
   dir: string,
   args: string[] = [],
-  token = demoToken("roster-plan"),
+  token = demoToken("roster-drift"),
 ): Promise<PlanRun> {
   const outFile = join(await testdir({}), "plan.json");
   const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: token }, cwd: dir });

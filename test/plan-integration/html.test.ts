@@ -14,7 +14,7 @@ import { call, clearRequestLog, type LoggedRequest, requestLog, useDemoTenant } 
 const demo = useDemoTenant();
 
 async function plan(args: string[], cwd: string) {
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-plan") }, cwd });
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-drift") }, cwd });
   const code = await main(
     [
       "node",
