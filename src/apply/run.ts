@@ -141,10 +141,18 @@ function savedPlanRefusal(plan: Plan, session: ApplyContext): string | undefined
   if (plan.tenantId.toLowerCase() !== session.tenantId.toLowerCase()) {
     return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenantId} (${tenant})`;
   }
-  if (plan.digestKeyId !== undefined && plan.digestKeyId !== session.digestKeyId) {
-    return session.digestKeyId === undefined
-      ? "the plan's authentication values are checked with a digest key: set ROSTER_DIGEST_KEY as when the plan was made"
-      : "the plan was made with another ROSTER_DIGEST_KEY: use the same key, or make a new plan";
+  if (plan.digestKeyId !== session.digestKeyId) {
+    if (session.digestKeyId === undefined) {
+      return "the plan's authentication values are checked with a digest key: set ROSTER_DIGEST_KEY as when the plan was made";
+    }
+    // A plan stripped of its digests would be compared by masks alone.
+    const hasAuth = plan.users.some((user) => user.changes.some((change) => change.kind === "authMethod"));
+    if (plan.digestKeyId !== undefined) {
+      return "the plan was made with another ROSTER_DIGEST_KEY: use the same key, or make a new plan";
+    }
+    if (hasAuth) {
+      return "the plan's authentication changes carry no keyed digests, but ROSTER_DIGEST_KEY is set: make a new plan with it";
+    }
   }
   if (plan.graphUrl !== session.graphUrl || plan.tenant !== tenant) {
     return `the plan was made for ${plan.tenant} at ${plan.graphUrl}, not ${tenant} at ${session.graphUrl}`;

@@ -40,7 +40,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       : { plan: await readSavedPlan(resolve(io.cwd, planFile)), file: planFile };
   const session = await openSession(flags, io);
   // Digests only where the plan has them, so a plan made without a key compares as made.
-  const digestKey = saved && saved.plan.digestKeyId === undefined ? undefined : digestKeyOf(io.env);
+  const digestKey = digestKeyOf(io.env);
   try {
     const report = await applyPlan({
       session: {

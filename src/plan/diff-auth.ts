@@ -1,6 +1,6 @@
 // Authentication contact methods: compared in Graph's canonical form (Graph reformats numbers),
 // recorded masked in the plan with a digest of the tenant value for the stale-plan check.
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { AUTH_METHOD_KINDS, type AuthMethodKind, type Sourced } from "../desired/types.js";
 import { canonicalPhoneNumber } from "../entra/phone.js";
 import { isPrivilegedTarget } from "../entra/roles.js";
@@ -31,6 +31,22 @@ export function sameAuthValue(kind: AuthMethodKind, a: string | null, b: string 
  */
 export function authValueDigest(kind: AuthMethodKind, value: string | null, key: string): string {
   return `hmac-sha256:${createHmac("sha256", key)
+    .update(value === null ? "" : canonicalAuthValue(kind, value))
+    .digest("hex")}`;
+}
+
+/**
+ * The digest of a value to write, which the repository itself holds (so an unkeyed hash hides
+ * nothing a plan's reader could not read in profiles/): keyed when a key is given, else SHA-256.
+ * Apply compares it, so a plan can never carry out a value nobody reviewed, key or no key.
+ */
+export function wantedValueDigest(
+  kind: AuthMethodKind,
+  value: string | null,
+  key: string | undefined,
+): string {
+  if (key) return authValueDigest(kind, value, key);
+  return `sha256:${createHash("sha256")
     .update(value === null ? "" : canonicalAuthValue(kind, value))
     .digest("hex")}`;
 }
@@ -104,12 +120,9 @@ export function diffAuthentication(
     }
     d.add({
       ...change,
-      ...(digestKey
-        ? {
-            beforeDigest: authValueDigest(kind, haveValue, digestKey),
-            afterDigest: authValueDigest(kind, change.after, digestKey),
-          }
-        : {}),
+      // The tenant's value only under a key (unkeyed, a phone number falls to a search of seconds).
+      ...(digestKey ? { beforeDigest: authValueDigest(kind, haveValue, digestKey) } : {}),
+      afterDigest: wantedValueDigest(kind, change.after, digestKey),
       ...(have ? { methodId: have.id } : {}),
       sensitive: true,
       ownerKey: "authentication",

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { desiredStateDigest } from "../desired/digest.js";
 import type { DesiredProfile, DesiredState } from "../desired/types.js";
+import { UsageError } from "../errors.js";
 import { perceptualHash } from "../photos/hash.js";
 import { hashPhotoFiles } from "../photos/prepare.js";
 import { buildPlan } from "../plan/build.js";
@@ -16,9 +17,21 @@ import type { ActualTenant, ActualUser } from "../tenant/types.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 
+/** A digest key shorter than this is open to an offline search from the digests it made. */
+export const MIN_DIGEST_KEY_LENGTH = 32;
+
 /** The key of the digests of authentication values, from ROSTER_DIGEST_KEY (empty = none). */
 export function digestKeyOf(env: NodeJS.ProcessEnv): string | undefined {
-  return env.ROSTER_DIGEST_KEY || undefined;
+  const key = env.ROSTER_DIGEST_KEY || undefined;
+  if (key !== undefined && key.length < MIN_DIGEST_KEY_LENGTH) {
+    throw new UsageError(
+      `ROSTER_DIGEST_KEY is ${key.length} characters: use at least ${MIN_DIGEST_KEY_LENGTH}`,
+      {
+        hint: "make one with: openssl rand -hex 32",
+      },
+    );
+  }
+  return key;
 }
 
 /** Tenant photo hashes by etag, kept between runs (and between CI runs through the Actions cache). */
