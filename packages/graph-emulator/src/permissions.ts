@@ -168,7 +168,10 @@ export function requirementsOf(req: Pick<EmulatorRequest, "method" | "path" | "b
   const rule = ROUTES.find((r) => r.methods.includes(req.method) && r.path.test(req.path));
   if (!rule) return [];
   if (rule.anyOf !== "body") return [rule.anyOf];
-  return bodyProperties(req.body).map((name) => PATCH_PROPERTIES[name] ?? USER_UPDATE);
+  // Own properties only: a body key such as `constructor` must not reach Object's prototype.
+  return bodyProperties(req.body).map((name) =>
+    Object.hasOwn(PATCH_PROPERTIES, name) ? (PATCH_PROPERTIES[name] as AnyOf) : USER_UPDATE,
+  );
 }
 
 /** Throws Graph's 403 unless the caller holds what the request needs. */

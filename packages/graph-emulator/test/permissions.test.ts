@@ -233,6 +233,13 @@ describe("PATCH /users/{id}: the permission of each property sent", () => {
     ).toBe(204);
   });
 
+  it("answers a property named like Object's own members as an unknown property, not a 500", async () => {
+    for (const name of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
+      const response = await patch("User.ReadWrite.All", JSON.parse(`{"${name}": "x"}`));
+      expect(response.status, name).toBe(400);
+    }
+  });
+
   it("updates accountEnabled only with the documented combination or User.ReadWrite.All", async () => {
     expectGraphError(await patch("User.EnableDisableAccount.All", { accountEnabled: false }), 403, ...DENIED);
     expect(
