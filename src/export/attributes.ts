@@ -76,7 +76,7 @@ export function parseAttributes(
     else if (token === "all") addGroup(selectable);
     else {
       const [key = "", sub] = token.split(".", 2);
-      const reason = NOT_SELECTABLE[key];
+      const reason = Object.hasOwn(NOT_SELECTABLE, key) ? NOT_SELECTABLE[key] : undefined;
       if (reason) throw new UsageError(`--attributes ${token}: ${reason}`, { hint: HINT });
       if (!selectable.includes(key)) {
         const guess = closest(key, selectable);

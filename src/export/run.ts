@@ -4,7 +4,7 @@
 // in the report. The command presents the report; progress goes to the caller's StepProgress.
 import { readdir } from "node:fs/promises";
 import { basename, extname, join, posix } from "node:path";
-import type { RosterConfig } from "../config/load.js";
+import { isProtected, type RosterConfig } from "../config/load.js";
 import { groupPhotoNames, loadDesiredState, PHOTOS_DIR } from "../desired/load.js";
 import type { AttributeSelection } from "./attributes.js";
 import { profileYaml } from "./emit.js";
@@ -82,11 +82,10 @@ export async function runExport(
   });
   progress.done();
 
-  const protectedUpns = new Set(config.protected);
   const warnings: ExportReport["warnings"] = [];
   const protectedSkipped: string[] = [];
   const users = listed.filter((user) => {
-    if (protectedUpns.has(user.userPrincipalName.toLowerCase())) {
+    if (isProtected(config, user)) {
       protectedSkipped.push(user.userPrincipalName);
       return false;
     }

@@ -3,6 +3,7 @@
 // files that differ left alone unless --force.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { userIdFromUpn } from "@roster/graph-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testdir } from "../helpers/testdir.js";
 import { distinctImages } from "../photos/images.js";
@@ -22,6 +23,16 @@ describe("roster export: the demo tenant", () => {
     em = await emulator(await demoState());
   });
   afterAll(async () => em.close());
+
+  it("leaves out a user protected by object id, as by UPN", async () => {
+    const adele = userIdFromUpn("AdeleV@contoso.com");
+    const dir = await testdir({ "roster.yaml": `tenant: contoso.onmicrosoft.com\nprotected: [${adele}]\n` });
+    const exported = await roster(em, dir, ["export", "--no-photos"]);
+    expect(exported.code, exported.err).toBe(0);
+    expect(exported.err).toContain("not exported: AdeleV@contoso.com (protected in roster.yaml)");
+    const files = await readdir(join(dir, "profiles"), { recursive: true });
+    expect(files.some((f) => String(f).includes("adelev"))).toBe(false);
+  });
 
   it("round trip: export, validate exits 0, plan shows no changes", async () => {
     const dir = await testdir({ "roster.yaml": DEMO_CONFIG });
