@@ -77,6 +77,11 @@ describe("README pipeline sections", () => {
       () => replaced("| `roster-drift` | `drift.yml` only |", "| roster drift | `drift.yml` only |"),
       /^README app table: apps/,
     ],
+    [
+      "an action the workflows use missing from the allow-list",
+      () => replaced("`actions/download-artifact` and `actions/cache`", "and `actions/download-artifact`"),
+      /^README allowed actions: .*, the workflows use .*"actions\/cache"/,
+    ],
   ];
 
   it.each(cases)("catches %s", (_name, broken, expected) => {

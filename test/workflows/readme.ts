@@ -3,7 +3,7 @@
 // KNOWN_VARIABLES), and these rules check that the README tells an administrator the same.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPECTED_PERMISSIONS, KNOWN_VARIABLES, SIGN_IN } from "./checks.js";
+import { EXPECTED_PERMISSIONS, KNOWN_VARIABLES, PINNED_ACTIONS, SIGN_IN } from "./checks.js";
 
 export const README = join(import.meta.dirname, "..", "..", "README.md");
 
@@ -106,6 +106,14 @@ export function checkReadme(readme: string): string[] {
   if (!same(variables, KNOWN_VARIABLES))
     problems.push(
       `README variables: ${JSON.stringify(variables)}, the workflows read ${JSON.stringify(KNOWN_VARIABLES)}`,
+    );
+
+  // GitHub's allow-list of actions (Settings → Actions) names exactly the actions the workflows pin.
+  const allowList = /\*Allow select actions\*: allow([^.]*)\./.exec(setup)?.[1] ?? "";
+  const allowed = backticked(allowList);
+  if (!same(allowed, Object.keys(PINNED_ACTIONS)))
+    problems.push(
+      `README allowed actions: ${JSON.stringify(sorted(allowed))}, the workflows use ${JSON.stringify(sorted(Object.keys(PINNED_ACTIONS)))}`,
     );
 
   // Which permissions each app holds is test/permissions.test.ts's (it reads the same tables).
