@@ -9,6 +9,7 @@ import type { InitFlags } from "./commands/init.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
+import { escapeInvisible } from "./util/text.js";
 import { VERSION } from "./version.js";
 
 /** Parses argv (`node roster …`) and runs the command; resolves to the process exit code. */
@@ -172,8 +173,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
  */
 function reportFailure(err: unknown, io: Io): number {
   if (isRosterError(err)) {
-    io.stderr(`error: ${err.describe()}\n`);
-    if (err.hint) io.stderr(`hint: ${err.hint}\n`);
+    // Messages quote files, flags and Graph's answers, all of which a pull request can shape.
+    io.stderr(`error: ${escapeInvisible(err.describe())}\n`);
+    if (err.hint) io.stderr(`hint: ${escapeInvisible(err.hint)}\n`);
     return err.exitCode;
   }
   io.stderr(

@@ -54,6 +54,15 @@ describe("errors a user can cause", () => {
     );
   });
 
+  it("writes control characters in a message as escapes, so an input cannot drive the terminal", async () => {
+    const result = await roster(["plan", "--graph-url", "ftp://graph.example/\u001b[2J\u202e"]);
+    expectOneLineError(
+      result,
+      /^error: --graph-url ftp:\/\/graph\.example\/\\u\{001b\}\[2J\\u\{202e\} must be/,
+    );
+    expect(result.err).not.toContain("\u001b");
+  });
+
   it("lets roster.yaml name only Microsoft's Graph, and another URL only with a static token", async () => {
     const steered = await testdir({
       "roster.yaml": `${MINIMAL_CONFIG}graphUrl: https://graph.attacker.example\n`,

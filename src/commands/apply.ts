@@ -22,7 +22,7 @@ import { render } from "../render/index.js";
 import { digestKeyOf, makePlanWithTenant } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
-import { plural } from "../util/text.js";
+import { escapeInvisible, plural } from "../util/text.js";
 
 export interface ApplyFlags extends SessionFlags {
   autoApprove?: boolean;
@@ -65,7 +65,7 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
     });
     // What was done is printed first: nothing after this may hide it or turn it into a crash.
     io.stdout(`\n${renderReportText(report)}`);
-    if (report.refusal) io.stderr(`error: apply refused: ${report.refusal}\n`);
+    if (report.refusal) io.stderr(`error: apply refused: ${escapeInvisible(report.refusal)}\n`);
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     await writeAfterApply(io, `--report ${flags.report}`, async () => {
       if (flags.report)
@@ -96,7 +96,9 @@ async function writeAfterApply(io: Io, what: string, write: () => Promise<void>)
     const why = isRosterError(error)
       ? error.describe()
       : ((error as NodeJS.ErrnoException).code ?? String(error));
-    io.stderr(`error: could not write ${what} (${why}); the apply itself is reported above\n`);
+    io.stderr(
+      `error: could not write ${escapeInvisible(what)} (${escapeInvisible(why)}); the apply itself is reported above\n`,
+    );
   }
 }
 
