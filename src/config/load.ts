@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
 import { schemas } from "../source/schema.js";
 import { readYamlFile, type YamlSource } from "../source/yaml.js";
+import { isSymbolicLink } from "../util/links.js";
 import { closest } from "../util/suggest.js";
 
 export const CONFIG_FILE = "roster.yaml";
@@ -36,6 +37,14 @@ export type ConfigResult = {
 };
 
 export async function loadConfig(root: string): Promise<ConfigResult> {
+  // A link could make a pull request's roster.yaml any file the runner can read.
+  if (await isSymbolicLink(join(root, CONFIG_FILE))) {
+    return {
+      config: undefined,
+      source: undefined,
+      diagnostics: [error(fileStart(CONFIG_FILE), `${CONFIG_FILE} must not be a symbolic link`)],
+    };
+  }
   const read = await readYamlFile(join(root, CONFIG_FILE), CONFIG_FILE);
   if (!read.source) {
     const missing = read.diagnostics.some((d) => d.message.includes("ENOENT"));

@@ -7,6 +7,7 @@ import { type Diagnostic, error, fileStart } from "../diagnostics.js";
 import { PER_SUB_KEY_OBJECTS } from "../entra/attributes.js";
 import { schemas } from "../source/schema.js";
 import { readYamlFile, type YamlSource } from "../source/yaml.js";
+import { isSymbolicLink } from "../util/links.js";
 import { mapLimit } from "../util/map-limit.js";
 import {
   AUTH_METHOD_KINDS,
@@ -235,6 +236,11 @@ interface Listing {
 /** Every `.yaml`/`.yml` below `dir`, sorted; symlinks are refused rather than followed. */
 async function listYamlFiles(root: string, dir: string): Promise<Listing> {
   const listing: Listing = { profiles: [], defaults: [], diagnostics: [] };
+  // readdir follows a linked folder, which would read profiles from outside the repository.
+  if (await isSymbolicLink(join(root, dir))) {
+    listing.diagnostics.push(error(fileStart(`${dir}/`), `${dir}/ must not be a symbolic link`));
+    return listing;
+  }
   const walk = async (relativeDir: string): Promise<void> => {
     let entries: import("node:fs").Dirent[];
     try {

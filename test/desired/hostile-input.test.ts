@@ -68,4 +68,24 @@ describe("hostile profile content", () => {
       );
     }
   });
+  it("refuses a profiles/ folder or a roster.yaml that is a symbolic link, reading nothing through it", async () => {
+    const outside = await testdir({
+      "roster.yaml": MINIMAL_CONFIG,
+      "profiles/secret.yaml": "userPrincipalName: secret@contoso.com\njobTitle: Outside\n",
+    });
+    const linkedProfiles = await testdir({ "roster.yaml": MINIMAL_CONFIG });
+    await symlink(join(outside, "profiles"), join(linkedProfiles, "profiles"));
+    const linkedConfig = await testdir({ "profiles/a.yaml": "userPrincipalName: a@contoso.com\n" });
+    await symlink(join(outside, "roster.yaml"), join(linkedConfig, "roster.yaml"));
+    const cases: [string, RegExp][] = [
+      [linkedProfiles, /^profiles\/:1:1: profiles\/ must not be a symbolic link$/m],
+      [linkedConfig, /^roster\.yaml:1:1: roster\.yaml must not be a symbolic link$/m],
+    ];
+    for (const [dir, expected] of cases) {
+      const io = captureIo({ cwd: dir });
+      expect(await main(["node", "roster", "validate", "--dir", dir], io)).toBe(1);
+      expect(io.out()).toMatch(expected);
+      expect(io.out()).not.toContain("secret");
+    }
+  });
 });
