@@ -84,7 +84,7 @@ module.exports = {
       comment:
         "The plan is made from desired state and tenant; it knows nothing of how it is read, shown or applied.",
       from: { path: "^src/plan/" },
-      to: { path: "^src/(apply|render|commands|session|graph|history|cli\\.ts)" },
+      to: { path: "^src/(apply|render|commands|session|graph|history|export|cli\\.ts)" },
     },
     {
       name: "tenant-below-plan",
@@ -92,21 +92,60 @@ module.exports = {
       comment:
         "Reading the tenant does not depend on the plan, its views or apply (Graph facts live in src/entra).",
       from: { path: "^src/tenant/" },
-      to: { path: "^src/(plan|apply|render|commands|session|history|cli\\.ts)" },
+      to: { path: "^src/(plan|apply|render|commands|session|history|export|cli\\.ts)" },
     },
     {
       name: "desired-below-tenant",
       severity: "error",
       comment: "The desired state is read offline: no Graph, no tenant, no plan.",
       from: { path: "^src/(desired|config|source|photos|entra)/" },
-      to: { path: "^src/(graph|tenant|plan|apply|render|commands|session|history|cli\\.ts)" },
+      to: { path: "^src/(graph|tenant|plan|apply|render|commands|session|history|export|cli\\.ts)" },
     },
     {
       name: "render-reads-data-only",
       severity: "error",
       comment: "Views read the plan and the apply report (data), never apply's flow, Graph or the session.",
       from: { path: "^src/render/" },
-      to: { path: "^src/(apply/(?!report\\.ts$)|graph|tenant|commands|session|cli\\.ts)" },
+      to: { path: "^src/(apply/(?!report\\.ts$)|graph|tenant|commands|session|export|cli\\.ts)" },
+    },
+    {
+      name: "export-beside-the-tenant-reader",
+      severity: "error",
+      comment:
+        "`roster export` reads Graph through the slice of the client it declares (src/export/read.ts), " +
+        "as the tenant reader does, and reuses the offline pieces (desired, entra, photos, source, the " +
+        "plan's masking); it knows nothing of the tenant reader, apply, the views or the session.",
+      from: { path: "^src/export/" },
+      to: { path: "^src/(graph|tenant|apply|render|commands|session|history|cli\\.ts)" },
+    },
+    {
+      name: "init-writes-files-only",
+      severity: "error",
+      comment:
+        "`roster init` copies templates into a new folder: it reads no repository state and talks to no tenant.",
+      from: { path: "^src/init/" },
+      to: {
+        path: "^src/(config|desired|source|entra|photos|graph|tenant|plan|apply|render|commands|session|history|export|cli\\.ts)",
+      },
+    },
+    {
+      name: "graph-knows-only-graph",
+      severity: "error",
+      comment:
+        "The Graph client is the bottom of the network side: it knows HTTP and Graph, not roster's model.",
+      from: { path: "^src/graph/" },
+      to: {
+        path: "^src/(config|source|desired|entra|photos|tenant|plan|render|apply|session|history|commands|cli\\.ts)",
+      },
+    },
+    {
+      name: "apply-below-session",
+      severity: "error",
+      comment:
+        "Apply carries out plans; the session (sign-in, the plan pipeline) is handed to it by the command, " +
+        "so apply can be tested without one.",
+      from: { path: "^src/apply/" },
+      to: { path: "^src/(session|commands|history|cli\\.ts)" },
     },
     {
       name: "commands-are-the-top",

@@ -1,13 +1,15 @@
 // Writes demo/tenant.json: the emulator state the demo starts from. It is the example profiles as a
 // tenant would hold them, then drifted on purpose so that the first plan shows every kind of
-// change roster makes and every reason it skips one. Deterministic: run it again after editing
-// profiles/ (`npx tsx scripts/make-demo-tenant.ts`) and commit the result.
+// change roster makes and every reason it skips one. Its apps hold the README's permissions.
+// Deterministic: run it again after editing profiles/ or the README's permission table
+// (`npx tsx scripts/make-demo-tenant.ts`) and commit the result.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TenantState } from "@roster/graph-emulator";
 import { loadDesiredState } from "../src/desired/load.js";
 import type { DesiredProfile } from "../src/desired/types.js";
 import { canonicalPhoneNumber } from "../src/entra/phone.js";
+import { readmePermissions } from "./readme-permissions.js";
 
 const root = join(import.meta.dirname, "..");
 type StateUser = TenantState["users"][number];
@@ -108,8 +110,21 @@ const unmanaged: StateUser[] = [
   { userPrincipalName: "conf-room-a@contoso.com", displayName: "Conference Room A" },
 ] as StateUser[];
 
+// A user whose mobile is their default sign-in method: Graph would refuse to delete it.
+edit("GradyA@contoso.com", (u) => {
+  (u.authentication as { defaultMethod?: string }).defaultMethod = "sms";
+});
+
+// The three app registrations of the README, with exactly the permissions its table lists, so the
+// demo runs with least-privileged tokens (ROSTER_ACCESS_TOKEN = the app's token).
+const permissions = await readmePermissions(root);
 const tenant: TenantState = {
   tenant: { id: "c0d1e2f3-0000-4000-8000-000000000001", domains: ["contoso.com", "contoso.onmicrosoft.com"] },
+  apps: [
+    { displayName: "roster-plan", token: "roster-plan-demo", permissions: permissions["roster-plan"] },
+    { displayName: "roster-drift", token: "roster-drift-demo", permissions: permissions["roster-drift"] },
+    { displayName: "roster-apply", token: "roster-apply-demo", permissions: permissions["roster-apply"] },
+  ],
   users: [...users.values(), ...unmanaged],
 };
 await writeFile(join(root, "demo", "tenant.json"), `${JSON.stringify(tenant, null, 2)}\n`);

@@ -3,10 +3,13 @@ import { Command, CommanderError, Option } from "commander";
 import type { ApplyFlags } from "./commands/apply.js";
 import type { AuditFlags } from "./commands/audit.js";
 import type { EmulatorFlags } from "./commands/emulator.js";
+import type { ExportFlags } from "./commands/export.js";
 import type { HistoryFlags } from "./commands/history.js";
+import type { InitFlags } from "./commands/init.js";
 import type { PlanFlags } from "./commands/plan.js";
 import { isRosterError } from "./errors.js";
 import { type Io, processIo } from "./io.js";
+import { escapeInvisible } from "./util/text.js";
 import { VERSION } from "./version.js";
 
 /** Parses argv (`node roster …`) and runs the command; resolves to the process exit code. */
@@ -64,6 +67,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       "--changed-since <ref>",
       "read only the users whose profile, _defaults.yaml or photo changed since this git commit (pull requests: the base)",
     )
+    .option(
+      "--no-auth-methods",
+      "leave authentication methods out (pull-request plans: their app holds no permission to read them)",
+    )
     .action(async (options: PlanFlags) => {
       const { runPlan } = await import("./commands/plan.js");
       exitCode = await runPlan(options, io);
@@ -79,6 +86,42 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (planFile: string | undefined, options: ApplyFlags) => {
       const { runApply } = await import("./commands/apply.js");
       exitCode = await runApply(planFile, options, io);
+    });
+
+  program
+    .command("init")
+    .description("scaffold a tenant repository: roster.yaml, profiles/, photos/, workflows, package.json")
+    .argument("[dir]", "the new repository's folder (default: the current directory)")
+    .option("--tenant <tenant>", "the tenant's domain or id, for roster.yaml")
+    .option(
+      "--pin <spec>",
+      "how package.json pins roster: roster's tarball (copied into vendor/), a git URL with a tag, an npm alias",
+    )
+    .action(async (dir: string | undefined, options: InitFlags) => {
+      const { runInit } = await import("./commands/init.js");
+      exitCode = await runInit(dir, options, io);
+    });
+
+  connectionOptions(program.command("export"))
+    .description("write profiles/ and photos/ from the tenant, so that a plan right after is empty")
+    .option("--filter <odata>", "only the users this OData $filter selects (within roster.yaml's scope)")
+    .option(
+      "--attributes <list>",
+      "profile keys to write, comma-separated: `default`, `all`, keys, object.subKey",
+      "default",
+    )
+    .addOption(
+      new Option("--group-by <grouping>", "sub-folders of profiles/")
+        .choices(["department", "none"])
+        .default("department"),
+    )
+    .option("--photos", "write users' photos to photos/ (the default)")
+    .option("--no-photos", "leave photos out")
+    .option("--auth-methods", "also write authentication methods (personal data: they go into git)")
+    .option("--force", "overwrite files that differ from the tenant (default: leave them, and list them)")
+    .action(async (options: ExportFlags) => {
+      const { runExportCommand } = await import("./commands/export.js");
+      exitCode = await runExportCommand(options, io);
     });
 
   program
@@ -113,6 +156,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option("--latency <ms>", "extra latency per request in milliseconds", "0")
     .option("--cert-out <file>", "where to write the certificate (PEM) clients must trust")
     .option("--http", "serve plain HTTP instead of HTTPS")
+    .option("--any-token", "accept any token with every permission, even if the state file declares apps")
     .action(async (options: EmulatorFlags) => {
       const { runEmulatorCommand } = await import("./commands/emulator.js");
       exitCode = await runEmulatorCommand(options, io);
@@ -133,8 +177,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
  */
 function reportFailure(err: unknown, io: Io): number {
   if (isRosterError(err)) {
-    io.stderr(`error: ${err.describe()}\n`);
-    if (err.hint) io.stderr(`hint: ${err.hint}\n`);
+    // Messages quote files, flags and Graph's answers, all of which a pull request can shape.
+    io.stderr(`error: ${escapeInvisible(err.describe())}\n`);
+    if (err.hint) io.stderr(`hint: ${escapeInvisible(err.hint)}\n`);
     return err.exitCode;
   }
   io.stderr(

@@ -1,6 +1,6 @@
 // Problems found in the desired state, in the spirit of Terraform's tfdiags: nothing throws for
 // bad input; every check returns diagnostics that carry the file and 1-based line and column.
-import { compareNatural } from "./util/text.js";
+import { compareNatural, escapeInvisible } from "./util/text.js";
 
 export type Severity = "error" | "warning";
 
@@ -51,10 +51,14 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
-/** `path/to/file.yaml:LINE:COL: message` (warnings say so). */
+/**
+ * `path/to/file.yaml:LINE:COL: message` (warnings say so). Always one line: file names and messages
+ * quote repository content (a YAML key may hold a newline and `::stop-commands::`), so control
+ * characters are written as `\u{…}` and no line of ours can become a GitHub workflow command.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const prefix = d.severity === "warning" ? "warning: " : "";
-  return `${d.file}:${d.line}:${d.col}: ${prefix}${d.message}`;
+  return escapeInvisible(`${d.file}:${d.line}:${d.col}: ${prefix}${d.message}`);
 }
 
 // GitHub workflow commands escape data and property values differently.

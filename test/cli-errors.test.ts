@@ -54,6 +54,44 @@ describe("errors a user can cause", () => {
     );
   });
 
+  it("writes control characters in a message as escapes, so an input cannot drive the terminal", async () => {
+    const result = await roster(["plan", "--graph-url", "ftp://graph.example/\u001b[2J\u202e"]);
+    expectOneLineError(
+      result,
+      /^error: --graph-url ftp:\/\/graph\.example\/\\u\{001b\}\[2J\\u\{202e\} must be/,
+    );
+    expect(result.err).not.toContain("\u001b");
+  });
+
+  it("lets roster.yaml name only Microsoft's Graph, and another URL only with a static token", async () => {
+    const steered = await testdir({
+      "roster.yaml": `${MINIMAL_CONFIG}graphUrl: https://graph.attacker.example\n`,
+      "profiles/adele.yaml": "userPrincipalName: AdeleV@contoso.com\n",
+    });
+    const io = captureIo({ cwd: steered, env: { ROSTER_ACCESS_TOKEN: "t" } });
+    expect(await main(["node", "roster", "plan"], io)).toBe(1);
+    expect(io.err()).toMatch(
+      /^error: graphUrl in roster\.yaml https:\/\/graph\.attacker\.example is not a Microsoft Graph service root$/m,
+    );
+    expect(io.err()).toMatch(
+      /^hint: roster\.yaml may name only graph\.microsoft\.com, graph\.microsoft\.us, /m,
+    );
+    // A real credential never follows an explicit non-Microsoft URL either.
+    const real = await roster(["plan", "--graph-url", server.origin, "--ca-cert", ca], {
+      ROSTER_ACCESS_TOKEN: "",
+      AZURE_TENANT_ID: "c0d1e2f3-0000-4000-8000-000000000001",
+      AZURE_CLIENT_ID: "00000000-0000-4000-8000-000000000001",
+      AZURE_CLIENT_SECRET: "s",
+    });
+    expectOneLineError(
+      real,
+      /^error: --graph-url https:\/\/127\.0\.0\.1:\d+ is not a Microsoft Graph service root$/,
+    );
+    expect(real.err).toMatch(
+      /^hint: a Graph URL other than Microsoft's \(the emulator\) is used only with a static token/m,
+    );
+  });
+
   it("refuses an @odata.nextLink without the version in one line, not as an internal error", async () => {
     server.handle = (req, res) => {
       if (req.url.startsWith("/v1.0/organization")) json(res, 200, { value: [CONTOSO] });
@@ -65,16 +103,6 @@ describe("errors a user can cause", () => {
       await roster(["plan", "--graph-url", server.origin, "--ca-cert", ca]),
       /^error: link \/users does not contain \/v1\.0\/$/,
     );
-  });
-
-  it("says why signing in failed, with a hint, when no credential is configured", async () => {
-    const result = await roster(["plan", "--graph-url", server.origin, "--ca-cert", ca], {
-      // No token and no AZURE_* variables: roster falls back to the Azure CLI, which is not
-      // installed where these tests run.
-      ROSTER_ACCESS_TOKEN: "",
-    });
-    expectOneLineError(result, /^error: signing in with Azure CLI login \(AzureCliCredential\) failed: /);
-    expect(result.err).toMatch(/^hint: no Azure credential found/m);
   });
 
   it("says nothing is listening, once, without retrying, for a refused port", async () => {

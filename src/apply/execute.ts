@@ -35,6 +35,15 @@ export interface ExecuteResult {
   notAttempted: Map<WriteStep, WriteStep>;
 }
 
+/**
+ * Graph refuses to delete the phone that is the user's default sign-in (MFA) method, and v1.0 has no
+ * call to change that default: a person has to, then the next apply deletes the number.
+ */
+export const DEFAULT_METHOD_HINT =
+  "Graph does not delete the phone that is the user's default sign-in method: change the user's default sign-in method first (the user at https://mysignins.microsoft.com/security-info, or an admin in the Entra admin center: the user's Authentication methods), then run apply again";
+
+const PHONE_METHOD_URL = /\/authentication\/phoneMethods\/[^/]+$/;
+
 /** Statuses after which a POST may or may not have landed. */
 const UNKNOWN_OUTCOME = new Set([0, 500, 502, 504]);
 /** Sends of one create at most, counting those whose outcome was unknown. */
@@ -136,6 +145,11 @@ async function runDirectStep(graph: ExecuteOptions["graph"], step: WriteStep): P
       return uncertain ? { ok: true, note: "sent again after an unknown outcome" } : { ok: true };
     const error = response.error;
     if (step.method === "DELETE" && error.status === 404) return { ok: true, note: "already absent" };
+    if (step.method === "DELETE" && error.status === 400 && PHONE_METHOD_URL.test(step.url)) {
+      // apply deletes an alternateMobile before its mobile, so the rule left that Graph enforces
+      // on a phone's deletion is the default sign-in method's (phoneauthenticationmethod-delete).
+      return { ok: false, error: { ...failureOf(error), hint: DEFAULT_METHOD_HINT } };
+    }
     if (step.creates && error.status === 400) {
       // Graph refuses a second method of a type: that may be our own POST of an earlier attempt
       // whose answer was lost. Look before calling it a failure.

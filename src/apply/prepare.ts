@@ -2,13 +2,14 @@
 // out, from the comparison with a fresh plan (src/plan/compare.ts): write it (as the fresh plan
 // has it), count it done, refuse the user as stale, or refuse the change as not reviewed. Protected
 // users are refused whatever the comparison says. Then turns the writes into Graph requests.
+import { isProtected } from "../config/load.js";
 import type { DesiredState } from "../desired/types.js";
 import type { Comparison } from "../plan/compare.js";
 import type { Change, PlannedUser } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import type { ActualTenant } from "../tenant/types.js";
 import type { ExecuteResult } from "./execute.js";
-import { type ChangeOutcome, outcomesFor, type UserOutcome } from "./report.js";
+import { ALREADY_SO, type ChangeOutcome, outcomesFor, type UserOutcome } from "./report.js";
 import { buildUserWork, type UserWork } from "./steps.js";
 
 export interface PreparedApply {
@@ -19,10 +20,11 @@ export interface PreparedApply {
   /** The outcome of each work, by work. */
   outcomeOf: Map<UserWork, UserOutcome>;
   staleUsers: { user: PlannedUser; reasons: string[] }[];
-  /** Changes the repository does not ask for: while there is one, nothing is written. */
+  /** Changes the repository does not ask for, or of protected users: while there is one, nothing is written. */
   refused: { user: PlannedUser; change: Change; reason: string }[];
-  protectedUsers: PlannedUser[];
 }
+
+const PROTECTED = "the user is protected in roster.yaml";
 
 export interface PrepareOptions {
   state: DesiredState;
@@ -34,14 +36,12 @@ export function prepareApply(
   actual: ActualTenant,
   options: PrepareOptions,
 ): PreparedApply {
-  const protectedUpns = new Set(options.state.config.protected.map((upn) => upn.toLowerCase()));
   const prepared: PreparedApply = {
     outcomes: [],
     works: [],
     outcomeOf: new Map(),
     staleUsers: [],
     refused: [],
-    protectedUsers: [],
   };
   const { profileOfUser } = pairProfiles(options.state.profiles, actual);
   for (const { saved: user, verdicts } of comparison.users) {
@@ -53,11 +53,11 @@ export function prepareApply(
       Object.assign(outcome.changes[index] as ChangeOutcome, fields);
 
     // The diff never plans changes for protected users; a plan that does was edited by hand.
-    const upns = [user.userPrincipalName, found?.userPrincipalName ?? ""].map((u) => u.toLowerCase());
-    if (upns.some((upn) => protectedUpns.has(upn))) {
-      prepared.protectedUsers.push(user);
-      user.changes.forEach((_, i) => {
-        set(i, { status: "refused", reason: "refused: the user is protected in roster.yaml" });
+    const config = options.state.config;
+    if (isProtected(config, user) || (found && isProtected(config, found))) {
+      user.changes.forEach((change, i) => {
+        prepared.refused.push({ user, change, reason: PROTECTED });
+        set(i, { status: "refused", reason: `refused: ${PROTECTED}` });
       });
       continue;
     }
@@ -95,7 +95,7 @@ export function prepareApply(
     };
     const toWrite: number[] = [];
     verdicts.forEach((verdict, i) => {
-      if (verdict.kind === "done") set(i, { status: "applied", reason: "already so in the tenant" });
+      if (verdict.kind === "done") set(i, { status: "applied", reason: ALREADY_SO });
       else if (verdict.kind === "apply") toWrite.push(i);
     });
     if (toWrite.length === 0) continue;
@@ -115,6 +115,16 @@ export function prepareApply(
     prepared.works = [];
   }
   return prepared;
+}
+
+/** The changes apply will write (not those the tenant already shows), user by user. */
+export function changesToWrite(prepared: PreparedApply): { user: PlannedUser; change: Change }[] {
+  return prepared.works.flatMap((work) =>
+    [...work.batch, ...work.direct, ...work.chain]
+      .flatMap((step) => step.changes)
+      .sort((a, b) => a - b)
+      .map((index) => ({ user: work.user, change: work.user.changes[index] as Change })),
+  );
 }
 
 /** Users apply would write to. */

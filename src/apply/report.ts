@@ -10,6 +10,9 @@ import { VERSION } from "../version.js";
 
 export const APPLY_REPORT_FORMAT_VERSION = 1;
 
+/** The reason of a change counted applied because the tenant already held it: nothing was written. */
+export const ALREADY_SO = "already so in the tenant";
+
 /** `applied` written (or already so); `failed` Graph refused or never answered; `stale` not written
  * because the tenant moved since the plan; `refused` not written because the repository does not ask
  * for it (not the reviewed change) or the user is protected; `skipped` not written on purpose
@@ -26,6 +29,8 @@ export interface WriteFailure {
   clientRequestId?: string;
   method: string;
   path: string;
+  /** What to do about it, where roster can tell (e.g. the permission to grant for a 403). */
+  hint?: string;
 }
 
 export interface ChangeOutcome {
@@ -61,6 +66,8 @@ export interface ApplySummary {
   stale: number;
   refused: number;
   skipped: number;
+  /** Of the applied changes, those the tenant already held (nothing was written for them). */
+  alreadySo: number;
 }
 
 /** `refused`: nothing was written (a guard, no approval, an unusable or edited plan). */
@@ -149,6 +156,7 @@ export function failureOf(error: GraphRequestError): WriteFailure {
     ...(error.clientRequestId ? { clientRequestId: error.clientRequestId } : {}),
     method: error.method,
     path: error.path,
+    ...(error.hint ? { hint: error.hint } : {}),
   };
 }
 
@@ -169,6 +177,7 @@ export function summarize(users: readonly UserOutcome[]): ApplySummary {
     failed: count("failed"),
     stale: count("stale"),
     refused: count("refused"),
+    alreadySo: all.filter((c) => c.status === "applied" && c.reason === ALREADY_SO).length,
     skipped: count("skipped"),
   };
 }

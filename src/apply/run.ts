@@ -10,15 +10,13 @@
 //   3. approval (the caller's UI), the writes (execute.ts), the report.
 // What a person sees (the plan, refusals, the approval prompt, progress) is the caller's `ApplyUi`,
 // so this module decides and the command presents.
-
-import type { DesiredProfile } from "../desired/types.js";
-import { type Comparison, comparePlans } from "../plan/compare.js";
+import type { DesiredState } from "../desired/types.js";
+import type { RequestCounts } from "../graph/index.js";
+import { type Comparison, comparePlans, type FreshState } from "../plan/compare.js";
 import type { Plan, PlannedUser } from "../plan/types.js";
-import { makePlanWithTenant } from "../session/make-plan.js";
-import type { Session } from "../session/session.js";
 import type { ActualTenant } from "../tenant/types.js";
 import { plural } from "../util/text.js";
-import { executeWork } from "./execute.js";
+import { type ExecuteOptions, executeWork } from "./execute.js";
 import { type PreparedApply, prepareApply, recordExecution, usersToWrite } from "./prepare.js";
 import type { Progress } from "./progress.js";
 import { type ApplyReport, buildApplyReport } from "./report.js";
@@ -35,8 +33,25 @@ export interface ApplyUi {
   progress(users: number): Progress;
 }
 
+/** What apply works with: the caller's signed-in session and its plan pipeline. */
+export interface ApplyContext {
+  state: DesiredState;
+  graph: ExecuteOptions["graph"] & { readonly serviceRoot: string };
+  graphUrl: string;
+  /** The tenant signed in to, proven at sign-in. */
+  tenantId: string;
+  /** Names the digest key (ROSTER_DIGEST_KEY) this run has, if any. */
+  digestKeyId?: string;
+  requests: RequestCounts;
+  /**
+   * Plans afresh: the whole repository, or only these users of a saved plan, read by id without
+   * listing the tenant (whatever profile describes them now).
+   */
+  replan(onlyUsers?: readonly PlannedUser[]): Promise<FreshState>;
+}
+
 export interface ApplyRequest {
-  session: Session;
+  session: ApplyContext;
   /** A plan saved by `roster plan --out`, and the file it was read from. */
   saved?: { plan: Plan; file: string };
   allowMassChange: boolean;
@@ -54,7 +69,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
       plan,
       planFile: saved?.file ?? null,
       graphUrl: session.graphUrl,
-      tenantId: session.tenant.id,
+      tenantId: session.tenantId,
       root: session.state.root,
       requests: session.requests,
       started,
@@ -71,24 +86,11 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     const refusal = savedPlanRefusal(plan, session) ?? massChangeRefusal(plan, session, request);
     if (refusal) return report(plan, undefined, refusal);
     ui.log("re-reading the plan's users and diffing afresh: only the reviewed changes are applied");
-    const planned = plan.users.filter((u) => u.changes.length > 0);
-    const fresh = await makePlanWithTenant(session.state, session.graph, {
-      graphUrl: session.graphUrl,
-      tenantId: session.tenant.id,
-      only: {
-        profiles: profilesOfPlannedUsers(session.state.profiles, planned),
-        userIds: new Set(planned.map((u) => u.id.toLowerCase())),
-      },
-      progress: ui.log,
-    });
+    const fresh = await session.replan(plan.users.filter((u) => u.changes.length > 0));
     actual = fresh.actual;
-    comparison = comparePlans(plan, fresh.plan, actual);
+    comparison = comparePlans(plan, fresh);
   } else {
-    const fresh = await makePlanWithTenant(session.state, session.graph, {
-      graphUrl: session.graphUrl,
-      tenantId: session.tenant.id,
-      progress: ui.log,
-    });
+    const fresh = await session.replan();
     ({ plan, actual } = fresh);
     ui.planMade(plan);
     if (plan.errors.length > 0)
@@ -96,7 +98,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     const refusal = massChangeRefusal(plan, session, request);
     if (refusal) return report(plan, undefined, refusal);
     // Planned just now: the plan is its own fresh plan, every change is carried out as it stands.
-    comparison = comparePlans(plan, plan, actual);
+    comparison = comparePlans(plan, fresh);
   }
 
   const prepared = prepareApply(comparison, actual, {
@@ -131,34 +133,27 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
   return report(plan, prepared);
 }
 
-/**
- * The profiles that may describe the plan's users now: the file the plan names, and any profile
- * naming the user's id or UPN (a file renamed or moved since). Only those whose user turns out to
- * be one of the plan's are planned afresh.
- */
-function profilesOfPlannedUsers(
-  profiles: readonly DesiredProfile[],
-  users: readonly PlannedUser[],
-): DesiredProfile[] {
-  const files = new Set(users.map((u) => u.file));
-  const ids = new Set(users.map((u) => u.id.toLowerCase()));
-  const upns = new Set(users.map((u) => u.userPrincipalName.toLowerCase()));
-  return profiles.filter(
-    (p) =>
-      files.has(p.file) ||
-      (p.id !== undefined && ids.has(p.id.value.toLowerCase())) ||
-      upns.has(p.userPrincipalName.value.toLowerCase()),
-  );
-}
-
 /** Why a saved plan must not be applied at all, or undefined. */
-function savedPlanRefusal(plan: Plan, session: Session): string | undefined {
+function savedPlanRefusal(plan: Plan, session: ApplyContext): string | undefined {
   if (plan.errors.length > 0) {
     return `the plan holds ${plural(plan.errors.length, "error")}; fix them and plan again`;
   }
   const tenant = session.state.config.tenant;
-  if (plan.tenantId.toLowerCase() !== session.tenant.id.toLowerCase()) {
-    return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenant.id} (${tenant})`;
+  if (plan.tenantId.toLowerCase() !== session.tenantId.toLowerCase()) {
+    return `the plan was made for tenant ${plan.tenantId}, but roster is signed in to tenant ${session.tenantId} (${tenant})`;
+  }
+  if (plan.digestKeyId !== session.digestKeyId) {
+    if (session.digestKeyId === undefined) {
+      return "the plan's authentication values are checked with a digest key: set ROSTER_DIGEST_KEY as when the plan was made";
+    }
+    // A plan stripped of its digests would be compared by masks alone.
+    const hasAuth = plan.users.some((user) => user.changes.some((change) => change.kind === "authMethod"));
+    if (plan.digestKeyId !== undefined) {
+      return "the plan was made with another ROSTER_DIGEST_KEY: use the same key, or make a new plan";
+    }
+    if (hasAuth) {
+      return "the plan's authentication changes carry no keyed digests, but ROSTER_DIGEST_KEY is set: make a new plan with it";
+    }
   }
   if (plan.graphUrl !== session.graphUrl || plan.tenant !== tenant) {
     return `the plan was made for ${plan.tenant} at ${plan.graphUrl}, not ${tenant} at ${session.graphUrl}`;
@@ -167,7 +162,7 @@ function savedPlanRefusal(plan: Plan, session: Session): string | undefined {
 }
 
 /** The mass-change guard, decided from the plan alone, before anything is read. */
-function massChangeRefusal(plan: Plan, session: Session, request: ApplyRequest): string | undefined {
+function massChangeRefusal(plan: Plan, session: ApplyContext, request: ApplyRequest): string | undefined {
   const users = plan.users.filter((user) => user.changes.length > 0).length;
   const limit = session.state.config.limits.maxUsersChanged;
   if (users <= limit || request.allowMassChange) return undefined;

@@ -3,12 +3,15 @@
 // Exit 0 when everything was applied (or nothing needed to be), 1 otherwise.
 import { appendFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { changesToWrite } from "../apply/prepare.js";
 import { createProgress } from "../apply/progress.js";
 import { applyExitCode } from "../apply/report.js";
 import { type ApplyUi, applyPlan } from "../apply/run.js";
 import { readSavedPlan } from "../apply/saved-plan.js";
-import { recordApplyNote } from "../history/notes.js";
+import { isRosterError } from "../errors.js";
+import { assertApplyNotePossible, recordApplyNote } from "../history/notes.js";
 import type { Io } from "../io.js";
+import { digestKeyId } from "../plan/diff-auth.js";
 import {
   refusalLines,
   renderReportMarkdown,
@@ -16,9 +19,10 @@ import {
   sensitiveList,
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
+import { digestKeyOf, makePlanWithTenant, partOfPlan } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
-import { plural } from "../util/text.js";
+import { escapeInvisible, plural } from "../util/text.js";
 
 export interface ApplyFlags extends SessionFlags {
   autoApprove?: boolean;
@@ -29,21 +33,39 @@ export interface ApplyFlags extends SessionFlags {
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<number> {
   if (flags.report) await assertWritableFile(io.cwd, flags.report, "--report");
+  if (flags.gitNote) await assertApplyNotePossible(resolve(io.cwd, flags.dir));
   const saved =
     planFile === undefined
       ? undefined
       : { plan: await readSavedPlan(resolve(io.cwd, planFile)), file: planFile };
   const session = await openSession(flags, io);
+  // Digests only where the plan has them, so a plan made without a key compares as made.
+  const digestKey = digestKeyOf(io.env);
   try {
     const report = await applyPlan({
-      session,
+      session: {
+        state: session.state,
+        graph: session.graph,
+        graphUrl: session.graphUrl,
+        tenantId: session.tenant.id,
+        ...(digestKey ? { digestKeyId: digestKeyId(digestKey) } : {}),
+        requests: session.requests,
+        replan: (onlyUsers) =>
+          makePlanWithTenant(session.state, session.graph, {
+            graphUrl: session.graphUrl,
+            tenantId: session.tenant.id,
+            ...(digestKey ? { digestKey } : {}),
+            progress: (message) => io.stderr(`${message}\n`),
+            ...(onlyUsers ? { only: partOfPlan(session.state, onlyUsers) } : {}),
+          }),
+      },
       ...(saved ? { saved } : {}),
       allowMassChange: Boolean(flags.allowMassChange),
       ui: terminalUi(flags, io),
     });
     // What was done is printed first: nothing after this may hide it or turn it into a crash.
     io.stdout(`\n${renderReportText(report)}`);
-    if (report.refusal) io.stderr(`error: apply refused: ${report.refusal}\n`);
+    if (report.refusal) io.stderr(`error: apply refused: ${escapeInvisible(report.refusal)}\n`);
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     await writeAfterApply(io, `--report ${flags.report}`, async () => {
       if (flags.report)
@@ -53,11 +75,12 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
       if (stepSummary) await appendFile(stepSummary, `${renderReportMarkdown(report)}\n`);
     });
     if (flags.gitNote) {
-      // After the report is out: a failure to record the apply must not hide what was applied.
-      const note = await recordApplyNote(session.state.root, report, io.env);
-      io.stderr(
-        `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
-      );
+      await writeAfterApply(io, "the apply note (--git-note)", async () => {
+        const note = await recordApplyNote(session.state.root, report, io.env);
+        io.stderr(
+          `recorded the apply in ${note.ref} on ${note.commit} (publish it: git push origin ${note.ref})\n`,
+        );
+      });
     }
     return applyExitCode(report);
   } finally {
@@ -70,9 +93,11 @@ async function writeAfterApply(io: Io, what: string, write: () => Promise<void>)
   try {
     await write();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const why = isRosterError(error)
+      ? error.describe()
+      : ((error as NodeJS.ErrnoException).code ?? String(error));
     io.stderr(
-      `error: could not write ${what} (${code ?? String(error)}); the apply itself is reported above\n`,
+      `error: could not write ${escapeInvisible(what)} (${escapeInvisible(why)}); the apply itself is reported above\n`,
     );
   }
 }
@@ -86,7 +111,7 @@ function terminalUi(flags: ApplyFlags, io: Io): ApplyUi {
       for (const line of lines) io.stdout(`${line}\n`);
     },
     approve: async (prepared, users) => {
-      const sensitive = sensitiveList(prepared.works.map((work) => work.user));
+      const sensitive = sensitiveList(changesToWrite(prepared));
       if (sensitive.length > 0) {
         io.stdout(
           `\nSensitive changes (${sensitive.length}), review them before approving:\n${sensitive.join("\n")}\n\n`,

@@ -15,6 +15,8 @@ export interface EmulatorFlags {
   latency: string;
   certOut?: string;
   http?: boolean;
+  /** Accept any token with every permission, even when the state file declares apps. */
+  anyToken?: boolean;
 }
 
 export async function runEmulatorCommand(
@@ -41,6 +43,7 @@ export async function runEmulatorCommand(
       host: options.host,
       http: Boolean(options.http),
       latencyMs,
+      anyToken: Boolean(options.anyToken),
       ...(options.state ? { statePath: path.resolve(io.cwd, options.state) } : {}),
       ...(certOut ? { certOut } : {}),
       onInternalError: (err) =>
@@ -58,6 +61,7 @@ export async function runEmulatorCommand(
   io.stderr(
     `emulator: ${emulator.context.store.size} users; Graph at ${emulator.origin}/v1.0; controls at ${emulator.origin}/_emulator/\n`,
   );
+  io.stderr(`emulator: ${tokensLine(emulator, Boolean(options.anyToken))}\n`);
 
   await new Promise<void>((resolve) => {
     const done = (): void => {
@@ -71,6 +75,13 @@ export async function runEmulatorCommand(
   });
   await emulator.close();
   return 0;
+}
+
+/** Which tokens the emulator accepts: the state's apps, or any. */
+function tokensLine(emulator: RunningEmulator, anyToken: boolean): string {
+  const apps = emulator.context.store.apps;
+  if (anyToken || apps.length === 0) return "any non-empty token may do anything";
+  return `tokens: ${apps.map((app) => `${app.token} (${app.displayName})`).join(", ")}; --any-token accepts any`;
 }
 
 function wholeNumber(raw: string, max: number): number | undefined {

@@ -7,7 +7,7 @@ import { serializePlan } from "../plan/document.js";
 import { type Plan, planHasChanges } from "../plan/types.js";
 import { render, renderHtml } from "../render/index.js";
 import { changedSince } from "../session/changed-since.js";
-import { makePlan, type PartOfTheUsers } from "../session/make-plan.js";
+import { digestKeyOf, makePlan, type PartOfTheUsers } from "../session/make-plan.js";
 import { gatherPictures } from "../session/plan-pictures.js";
 import { openSession, type Session, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
@@ -22,6 +22,8 @@ export interface PlanFlags extends SessionFlags {
   detailedExitcode?: boolean;
   /** Read only the users whose desired state changed since this git ref. */
   changedSince?: string;
+  /** False with `--no-auth-methods`. */
+  authMethods?: boolean;
 }
 
 /** Exit codes as Terraform's: 0 no changes, 1 error (also a plan holding errors), 2 changes. */
@@ -37,6 +39,8 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
       graphUrl: session.graphUrl,
       tenantId: session.tenant.id,
       ...(only ? { only } : {}),
+      ...(digestKeyOf(io.env) ? { digestKey: digestKeyOf(io.env) } : {}),
+      ...(flags.authMethods === false ? { authMethods: false } : {}),
       progress: (message) => io.stderr(`${message}\n`),
     });
     await writeOutputs(plan, flags, session, io);

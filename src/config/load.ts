@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
 import { schemas } from "../source/schema.js";
 import { readYamlFile, type YamlSource } from "../source/yaml.js";
+import { isSymbolicLink } from "../util/links.js";
 import { closest } from "../util/suggest.js";
 
 export const CONFIG_FILE = "roster.yaml";
@@ -12,7 +13,7 @@ export interface RosterConfig {
   /** Service root without the version; `--graph-url` / `ROSTER_GRAPH_URL` override it. */
   graphUrl: string;
   scope: { filter?: string };
-  /** Lower-cased UPNs that roster never changes. */
+  /** Lower-cased UPNs and object ids of users roster never changes. */
   protected: string[];
   limits: { maxUsersChanged: number };
   /** Profile keys another system writes: never planned. */
@@ -36,6 +37,14 @@ export type ConfigResult = {
 };
 
 export async function loadConfig(root: string): Promise<ConfigResult> {
+  // A link could make a pull request's roster.yaml any file the runner can read.
+  if (await isSymbolicLink(join(root, CONFIG_FILE))) {
+    return {
+      config: undefined,
+      source: undefined,
+      diagnostics: [error(fileStart(CONFIG_FILE), `${CONFIG_FILE} must not be a symbolic link`)],
+    };
+  }
   const read = await readYamlFile(join(root, CONFIG_FILE), CONFIG_FILE);
   if (!read.source) {
     const missing = read.diagnostics.some((d) => d.message.includes("ENOENT"));
@@ -69,10 +78,20 @@ export async function loadConfig(root: string): Promise<ConfigResult> {
     tenant: data.tenant,
     graphUrl: (data.graphUrl ?? DEFAULT_CONFIG.graphUrl).replace(/\/+$/, ""),
     scope: data.scope ?? DEFAULT_CONFIG.scope,
-    protected: (data.protected ?? []).map((upn) => upn.toLowerCase()),
+    protected: (data.protected ?? []).map((entry) => entry.toLowerCase()),
     limits: { ...DEFAULT_CONFIG.limits, ...data.limits },
     ownedElsewhere: data.ownedElsewhere ?? [],
     photos: { ...DEFAULT_CONFIG.photos, ...data.photos },
   };
   return { config, source, diagnostics };
+}
+
+/** Whether roster.yaml protects this user: by UPN or by object id, case-insensitively. */
+export function isProtected(
+  config: Pick<RosterConfig, "protected">,
+  user: { userPrincipalName?: string; id?: string },
+): boolean {
+  return [user.userPrincipalName, user.id].some(
+    (key) => key !== undefined && config.protected.includes(key.toLowerCase()),
+  );
 }

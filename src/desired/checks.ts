@@ -1,6 +1,6 @@
 // Rules that need more than one file: duplicate keys across profiles, the manager graph, protected
 // users, ownership and authentication-method consistency. Pure: data in, diagnostics out.
-import type { RosterConfig } from "../config/load.js";
+import { isProtected, type RosterConfig } from "../config/load.js";
 import { type Diagnostic, error, type SourcePosition, warning } from "../diagnostics.js";
 import type { DesiredProfile } from "./types.js";
 
@@ -121,10 +121,9 @@ function authenticationChecks(profiles: readonly DesiredProfile[]): Diagnostic[]
 
 function configChecks(profiles: readonly DesiredProfile[], config: RosterConfig): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const protectedUpns = new Set(config.protected);
   const owned = new Set(config.ownedElsewhere);
   for (const profile of profiles) {
-    if (protectedUpns.has(profile.userPrincipalName.value.toLowerCase())) {
+    if (isProtected(config, { userPrincipalName: profile.userPrincipalName.value, id: profile.id?.value })) {
       diagnostics.push(
         warning(
           profile.userPrincipalName.source,

@@ -1,6 +1,6 @@
 // A digest of everything the desired state is made from: roster.yaml, every profile and defaults
-// file, every photo a profile uses. A saved plan records it; apply refuses a plan whose repository
-// has moved on since.
+// file, every photo a profile uses. A plan records it, so an auditor can tell which state of the
+// repository it was made from. (Apply does not rely on it: it re-plans and compares, plan/compare.ts.)
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

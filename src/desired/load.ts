@@ -7,6 +7,7 @@ import { type Diagnostic, error, fileStart } from "../diagnostics.js";
 import { PER_SUB_KEY_OBJECTS } from "../entra/attributes.js";
 import { schemas } from "../source/schema.js";
 import { readYamlFile, type YamlSource } from "../source/yaml.js";
+import { isSymbolicLink } from "../util/links.js";
 import {
   AUTH_METHOD_KINDS,
   type DesiredPhoto,
@@ -113,7 +114,7 @@ export function buildProfile(source: YamlSource, chain: YamlSource[]): DesiredPr
         if (typeof value === "string" || value === null) manager = { value, source: layer.locate([key]) };
       } else if (special.has(key)) {
         // Per-person keys: read from the profile below (schema keeps them out of _defaults.yaml).
-      } else if (key in PER_SUB_KEY_OBJECTS) {
+      } else if (Object.hasOwn(PER_SUB_KEY_OBJECTS, key)) {
         const subKeys = PER_SUB_KEY_OBJECTS[key as keyof typeof PER_SUB_KEY_OBJECTS];
         if (value === null || typeof value !== "object") {
           // `employeeOrgData: null` means every sub-key must be empty.
@@ -164,7 +165,7 @@ export function resolvePhoto(
   photoNames: Map<string, string[]>,
 ): { photo?: DesiredPhoto; diagnostics: Diagnostic[] } {
   const data = source.data;
-  if ("photo" in data) {
+  if (Object.hasOwn(data, "photo")) {
     const at = source.locate(["photo"]);
     if (data.photo === null) return { photo: { kind: "none", source: at }, diagnostics: [] };
     if (typeof data.photo !== "string") return { diagnostics: [] };
@@ -232,6 +233,11 @@ interface Listing {
 /** Every `.yaml`/`.yml` below `dir`, sorted; symlinks are refused rather than followed. */
 async function listYamlFiles(root: string, dir: string): Promise<Listing> {
   const listing: Listing = { profiles: [], defaults: [], diagnostics: [] };
+  // readdir follows a linked folder, which would read profiles from outside the repository.
+  if (await isSymbolicLink(join(root, dir))) {
+    listing.diagnostics.push(error(fileStart(`${dir}/`), `${dir}/ must not be a symbolic link`));
+    return listing;
+  }
   const walk = async (relativeDir: string): Promise<void> => {
     let entries: import("node:fs").Dirent[];
     try {

@@ -3,7 +3,7 @@
 // rules themselves are the ones upload uses (src/photos/normalize.ts), so a photo that validates
 // also uploads.
 import { lstat, readFile, realpath } from "node:fs/promises";
-import { relative, sep } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { type Diagnostic, error, fileStart } from "../diagnostics.js";
 import {
   decodeFailure,
@@ -12,6 +12,7 @@ import {
   MAX_PHOTO_INPUT_BYTES,
   PhotoError,
 } from "../photos/normalize.js";
+import { PHOTOS_DIR } from "./load.js";
 import type { DesiredProfile } from "./types.js";
 
 export async function checkPhoto(root: string, profile: DesiredProfile): Promise<Diagnostic[]> {
@@ -30,18 +31,22 @@ export async function checkPhoto(root: string, profile: DesiredProfile): Promise
       code === "ENOENT" ? "photo file not found" : `cannot read photo (${code ?? String(err)})`,
     );
   }
-  if (info.isSymbolicLink()) {
-    try {
-      const target = await realpath(photo.absolutePath);
-      const inside = relative(await realpath(root), target);
-      if (inside.startsWith(`..${sep}`) || inside === ".." || inside.startsWith(sep)) {
-        return fail("symbolic link pointing outside the repository");
-      }
-      info = await lstat(target);
-    } catch {
-      return notFound("symbolic link to a file that does not exist");
-    }
+  // Every path is resolved, not only a final symbolic link: a linked folder inside photos/, or
+  // photos/ itself a link, would otherwise let a profile upload a file from anywhere.
+  let target: string;
+  try {
+    target = await realpath(photo.absolutePath);
+  } catch {
+    return notFound("symbolic link to a file that does not exist");
   }
+  const photosDir = await realpath(join(root, PHOTOS_DIR)).catch(() => undefined);
+  const repository = await realpath(root);
+  if (!photosDir || !isInside(repository, photosDir) || !isInside(photosDir, target)) {
+    return fail(
+      `resolves outside ${PHOTOS_DIR}/ of the repository (${PHOTOS_DIR}/ or a folder in it is a symbolic link)`,
+    );
+  }
+  info = await lstat(target);
   if (!info.isFile()) return fail("not a file");
   // Checked on the file's size so that a huge file is never read into memory.
   if (info.size > MAX_PHOTO_INPUT_BYTES) {
@@ -65,4 +70,10 @@ export async function checkPhoto(root: string, profile: DesiredProfile): Promise
     throw err;
   }
   return [];
+}
+
+/** Whether `path` is `folder` or lies below it (both resolved, without symbolic links). */
+function isInside(folder: string, path: string): boolean {
+  const inside = relative(folder, path);
+  return inside === "" || (!inside.startsWith("..") && !isAbsolute(inside));
 }

@@ -56,7 +56,7 @@ export function actualValue(properties: Record<string, unknown>, path: string): 
   const [top, sub] = path.split(".") as [string, string | undefined];
   const value = properties[top];
   if (sub === undefined) return value ?? null;
-  if (!(top in PER_SUB_KEY_OBJECTS)) return null;
+  if (!Object.hasOwn(PER_SUB_KEY_OBJECTS, top)) return null;
   return (value as Record<string, unknown> | null | undefined)?.[sub] ?? null;
 }
 

@@ -1,10 +1,12 @@
 // Which directory roles make a user "privileged": Graph refuses an app (without a privileged
 // directory role of its own) changes to such a user's sensitive properties and authentication
 // methods. A published fact (the sensitive-actions matrix of
-// https://learn.microsoft.com/graph/api/resources/users), used by the plan; the emulator keeps its
-// own copy of the table, read independently.
+// https://learn.microsoft.com/graph/api/resources/users, and its newer revision in
+// https://learn.microsoft.com/entra/identity/role-based-access-control/privileged-roles-permissions#who-can-perform-sensitive-actions,
+// which adds User Experience Success Manager), used by the plan; the emulator keeps its own copy of
+// the table, read independently. Any other role, custom ones included, is privileged.
 
-/** Roles whose holders a User or Authentication Administrator may still manage. */
+/** Roles whose holders every admin column of the table (so also a User or Authentication Administrator) may manage. */
 const NON_PRIVILEGED_ROLES = new Set(
   [
     "Directory Readers",
@@ -13,6 +15,7 @@ const NON_PRIVILEGED_ROLES = new Set(
     "Password Administrator",
     "Reports Reader",
     "Usage Summary Reports Reader",
+    "User Experience Success Manager",
   ].map((role) => role.toLowerCase()),
 );
 

@@ -2,7 +2,27 @@
 // over roster.yaml.
 import { readFile } from "node:fs/promises";
 import { RosterError } from "../errors.js";
-import { parseGraphUrl, serviceRootOf } from "./url.js";
+import { GraphUrlError, parseGraphUrl, serviceRootOf } from "./url.js";
+
+/**
+ * Microsoft Graph in the global service and the national clouds
+ * (https://learn.microsoft.com/graph/deployments).
+ */
+export const MICROSOFT_GRAPH_HOSTS = [
+  "graph.microsoft.com",
+  "graph.microsoft.us",
+  "dod-graph.microsoft.us",
+  "microsoftgraph.chinacloudapi.cn",
+] as const;
+
+function isMicrosoftGraph(url: URL): boolean {
+  return (
+    url.protocol === "https:" &&
+    url.port === "" &&
+    (MICROSOFT_GRAPH_HOSTS as readonly string[]).includes(url.hostname.toLowerCase()) &&
+    (url.pathname === "/" || url.pathname === "")
+  );
+}
 
 export interface ConnectionFlags {
   graphUrl?: string;
@@ -30,7 +50,21 @@ export async function resolveConnection(
       : env.ROSTER_GRAPH_URL !== undefined
         ? [env.ROSTER_GRAPH_URL, "ROSTER_GRAPH_URL"]
         : [configGraphUrl, "graphUrl in roster.yaml"];
-  const connection: Connection = { graphUrl: serviceRootOf(parseGraphUrl(raw, source)) };
+  const url = parseGraphUrl(raw, source);
+  // roster.yaml is repository content a pull request can change: it may only name Microsoft's
+  // Graph. Anything else (the emulator) needs the operator's own flag or environment and a static
+  // token, so a real credential's token never follows a URL from the repository.
+  if (!isMicrosoftGraph(url)) {
+    const explicit = source !== "graphUrl in roster.yaml";
+    if (!explicit || !env.ROSTER_ACCESS_TOKEN) {
+      throw new GraphUrlError(`${source} ${raw} is not a Microsoft Graph service root`, {
+        hint: explicit
+          ? "a Graph URL other than Microsoft's (the emulator) is used only with a static token: set ROSTER_ACCESS_TOKEN"
+          : `roster.yaml may name only ${MICROSOFT_GRAPH_HOSTS.join(", ")}; for the emulator pass --graph-url or ROSTER_GRAPH_URL with ROSTER_ACCESS_TOKEN`,
+      });
+    }
+  }
+  const connection: Connection = { graphUrl: serviceRootOf(url) };
   const caPath = flags.caCert ?? env.ROSTER_CA_CERT;
   if (caPath) {
     try {

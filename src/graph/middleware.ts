@@ -133,10 +133,7 @@ export class RetryMiddleware implements Middleware {
         networkError = error;
       }
       const response = context.response as Response | undefined;
-      const errorCode =
-        response && response.status >= 400 && policy.retryErrorCodes.length > 0
-          ? await graphErrorCode(response)
-          : undefined;
+      const errorCode = response && response.status >= 400 ? await graphErrorCode(response) : undefined;
       const decision = decideRetry(policy, {
         method,
         idempotent: call?.idempotent,

@@ -33,19 +33,24 @@ const CALLS: readonly CallPermissions[] = [
   },
   {
     method: "GET",
-    path: new RegExp(`^${USER}/authentication/(phone|email)Methods(/[^/]+)?$`),
-    permissions: ["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
+    path: new RegExp(`^${USER}/authentication/phoneMethods(/[^/]+)?$`),
+    permissions: ["UserAuthMethod-Phone.Read.All", "UserAuthenticationMethod.Read.All"],
+  },
+  {
+    method: "GET",
+    path: new RegExp(`^${USER}/authentication/emailMethods(/[^/]+)?$`),
+    permissions: ["UserAuthMethod-Email.Read.All", "UserAuthenticationMethod.Read.All"],
   },
   {
     method: /^(POST|PATCH|DELETE)$/,
     path: new RegExp(`^${USER}/authentication/phoneMethods(/[^/]+)?$`),
-    permissions: ["UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-Phone.ReadWrite.All"],
+    permissions: ["UserAuthMethod-Phone.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"],
     note: "or the user holds an admin role, whose methods only a privileged administrator may change",
   },
   {
     method: /^(POST|PATCH|DELETE)$/,
     path: new RegExp(`^${USER}/authentication/emailMethods(/[^/]+)?$`),
-    permissions: ["UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-Email.ReadWrite.All"],
+    permissions: ["UserAuthMethod-Email.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"],
     note: "or the user holds an admin role, whose methods only a privileged administrator may change",
   },
   {

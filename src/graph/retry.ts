@@ -18,6 +18,11 @@ export interface RetryOptions {
   retryStatuses?: readonly number[];
   /** Graph error codes that mean "try again later", whatever the status. */
   retryErrorCodes?: readonly string[];
+  /**
+   * Retries of a PUT or PATCH answered 404 `Request_ResourceNotFound`: an object written or learned
+   * a moment ago can read as missing on another replica (graph-contract §7.5, §8).
+   */
+  notFoundWriteRetries?: number;
 }
 
 export type RetryPolicy = Required<RetryOptions>;
@@ -27,11 +32,17 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxTotalWaitMs: 120_000,
-  retryStatuses: [429, 503, 504],
+  // 429 and 503 are refusals before any work was done: any request may repeat. 500, 502 and 504
+  // may come after the work was done: only requests that repeat harmlessly are sent again.
+  retryStatuses: [429, 500, 502, 503, 504],
   // "Error due to concurrent requests being made to the tenant. Please wait briefly and retry."
   // (graph-contract §7.4, §7.5): a refusal before any work was done, so safe for any method.
   retryErrorCodes: ["Directory_ConcurrencyViolation"],
+  notFoundWriteRetries: 2,
 };
+
+/** Statuses that say nothing was done, so even a request that must not repeat may be sent again. */
+const REFUSED_BEFORE_WORK = new Set([429, 503]);
 
 export function retryPolicy(options: RetryOptions = {}, base: RetryPolicy = DEFAULT_RETRY): RetryPolicy {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
@@ -93,13 +104,25 @@ export function decideRetry(policy: RetryPolicy, outcome: AttemptOutcome): Retry
   const refusedBeforeWork =
     outcome.errorCode !== undefined && policy.retryErrorCodes.includes(outcome.errorCode);
   if (outcome.status !== undefined) {
-    if (!policy.retryStatuses.includes(outcome.status) && !refusedBeforeWork)
+    const notFoundAfterWrite =
+      outcome.status === 404 &&
+      outcome.errorCode === "Request_ResourceNotFound" &&
+      ["PUT", "PATCH"].includes(outcome.method.toUpperCase());
+    if (notFoundAfterWrite) {
+      if (outcome.attempt > policy.notFoundWriteRetries)
+        return { retry: false, reason: "status 404 after replication retries" };
+    } else if (!policy.retryStatuses.includes(outcome.status) && !refusedBeforeWork) {
       return { retry: false, reason: `status ${outcome.status}` };
-    // A 504 means a gateway stopped waiting, not that Graph did nothing: the write may have landed.
-    // Repeat it only when repeating is harmless. 429 and 503 are refusals before any work is done.
-    // https://learn.microsoft.com/graph/errors
-    if (outcome.status === 504 && !idempotent) {
-      return { retry: false, reason: `status 504 on a non-idempotent ${outcome.method}` };
+    }
+    // A 500, 502 or 504 may come after the work was done (a gateway stopped waiting): repeat only
+    // what repeats harmlessly. https://learn.microsoft.com/graph/errors
+    if (
+      !REFUSED_BEFORE_WORK.has(outcome.status) &&
+      !refusedBeforeWork &&
+      !notFoundAfterWrite &&
+      !idempotent
+    ) {
+      return { retry: false, reason: `status ${outcome.status} on a non-idempotent ${outcome.method}` };
     }
     retryAfterMs = parseRetryAfter(outcome.retryAfter, outcome.now ?? Date.now());
   } else if (outcome.networkErrorCode !== undefined) {

@@ -7,7 +7,7 @@
 //
 //   roster apply: partial
 //   at: 2026-03-03T09:20:01.000Z
-//   tenant: contoso.onmicrosoft.com
+//   tenant: contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)
 //   run: https://github.com/contoso/tenant/actions/runs/123 (attempt 1)
 //   environment: production
 //   working tree: clean
@@ -64,7 +64,7 @@ export function formatApplyNote(report: ApplyReport, context: RunContext): strin
   const lines = [
     `${HEADER}${report.outcome}`,
     `at: ${report.finishedAt}`,
-    `tenant: ${oneLine(report.tenant)}`,
+    `tenant: ${oneLine(report.tenant)} (${oneLine(report.tenantId)})`,
     `graph: ${oneLine(report.graphUrl)}`,
   ];
   if (context.run) lines.push(`run: ${oneLine(context.run)}`);
@@ -192,6 +192,33 @@ export function recordView(record: ApplyRecord): ApplyRecordView {
   return view;
 }
 
+const NO_IDENTITY_HINT =
+  'set one first: git config user.name "roster-apply" && git config user.email "roster-apply@users.noreply.github.com"';
+
+/**
+ * Checks, before apply reads or writes anything, that `--git-note` will be able to record: a git
+ * repository with a commit checked out and an identity to write the note with.
+ */
+export async function assertApplyNotePossible(root: string): Promise<void> {
+  const git = await Git.open(root);
+  try {
+    await git.text(["rev-parse", "--verify", "HEAD"]);
+  } catch (err) {
+    throw new RosterError(`--git-note: ${root} has no commit checked out to record the apply on`, {
+      hint: "run the apply from a git checkout of the tenant repository",
+      cause: err,
+    });
+  }
+  try {
+    await git.text(["var", "GIT_COMMITTER_IDENT"]);
+  } catch (err) {
+    throw new RosterError("--git-note: git has no identity to record the apply note with", {
+      hint: NO_IDENTITY_HINT,
+      cause: err,
+    });
+  }
+}
+
 /**
  * Appends the apply report's record to the note of the commit it applied (`roster apply
  * --git-note`). The commit is the one the report names: the checkout the apply ran from.
@@ -215,7 +242,7 @@ export async function recordApplyNote(
   } catch (err) {
     if (err instanceof GitCommandError && /tell me who you are|identity unknown/i.test(err.stderr)) {
       throw new RosterError("--git-note: git has no identity to record the apply note with", {
-        hint: 'set one first: git config user.name "roster-apply" && git config user.email "roster-apply@users.noreply.github.com"',
+        hint: NO_IDENTITY_HINT,
         cause: err,
       });
     }

@@ -7,6 +7,7 @@ export interface PlanMetadata {
   createdAt: string;
   tenant: string;
   tenantId: string;
+  digestKeyId?: string;
   graphUrl: string;
   git: Plan["git"];
   desiredDigest: string;

@@ -1,6 +1,6 @@
 // Authentication contact methods: compared in Graph's canonical form (Graph reformats numbers),
 // recorded masked in the plan with a digest of the tenant value for the stale-plan check.
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { AUTH_METHOD_KINDS, type AuthMethodKind, type Sourced } from "../desired/types.js";
 import { canonicalPhoneNumber } from "../entra/phone.js";
 import { isPrivilegedTarget } from "../entra/roles.js";
@@ -18,11 +18,42 @@ export function canonicalAuthValue(kind: AuthMethodKind, value: string): string 
   return kind === "email" ? value.trim().toLowerCase() : (canonicalPhoneNumber(value) ?? value.trim());
 }
 
-/** sha256 of the canonical value: lets apply check a masked `before` without storing it. */
-export function authValueDigest(kind: AuthMethodKind, value: string | null): string {
+/** Whether two values of a method are the same once canonical; `null` is "no method". */
+export function sameAuthValue(kind: AuthMethodKind, a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  return canonicalAuthValue(kind, a) === canonicalAuthValue(kind, b);
+}
+
+/**
+ * HMAC-SHA256 of the canonical value under a key the plan does not hold (ROSTER_DIGEST_KEY): lets
+ * apply tell that a masked value changed, while nobody holding only the plan file can test
+ * candidate numbers against it (an unkeyed hash of a phone number falls to a search of seconds).
+ */
+export function authValueDigest(kind: AuthMethodKind, value: string | null, key: string): string {
+  return `hmac-sha256:${createHmac("sha256", key)
+    .update(value === null ? "" : canonicalAuthValue(kind, value))
+    .digest("hex")}`;
+}
+
+/**
+ * The digest of a value to write, which the repository itself holds (so an unkeyed hash hides
+ * nothing a plan's reader could not read in profiles/): keyed when a key is given, else SHA-256.
+ * Apply compares it, so a plan can never carry out a value nobody reviewed, key or no key.
+ */
+export function wantedValueDigest(
+  kind: AuthMethodKind,
+  value: string | null,
+  key: string | undefined,
+): string {
+  if (key) return authValueDigest(kind, value, key);
   return `sha256:${createHash("sha256")
     .update(value === null ? "" : canonicalAuthValue(kind, value))
     .digest("hex")}`;
+}
+
+/** Names a digest key without revealing it, so apply can tell a plan was made with another key. */
+export function digestKeyId(key: string): string {
+  return createHmac("sha256", key).update("roster digest key id").digest("hex").slice(0, 12);
 }
 
 /** The tenant's method of a kind: its id and value, or undefined when the user has none. */
@@ -38,12 +69,29 @@ export function actualMethod(
   return method && { id: method.id, value: method.phoneNumber };
 }
 
+/** Why a plan made with `--no-auth-methods` shows no authentication change. */
+export const AUTH_NOT_CHECKED_REASON =
+  "not checked: authentication methods are left out of this plan (--no-auth-methods, as in pull requests); apply plans them in full";
+
 export function diffAuthentication(
   d: UserDiff,
   desired: Partial<Record<AuthMethodKind, Sourced<string | null>>>,
+  options: { digestKey: string | undefined; checked: boolean },
 ): void {
+  const { digestKey } = options;
   const kinds = AUTH_METHOD_KINDS.filter((k) => desired[k] !== undefined);
   if (kinds.length === 0) return;
+  if (!options.checked) {
+    for (const kind of kinds) {
+      const want = desired[kind] as Sourced<string | null>;
+      const path = `authentication.${kind}`;
+      d.skip(
+        { kind: "authMethod", path, before: null, after: want.value, source: want.source },
+        AUTH_NOT_CHECKED_REASON,
+      );
+    }
+    return;
+  }
   const auth = d.user.authentication;
   if (!auth) {
     d.error("internal: the tenant reader did not read this user's authentication methods");
@@ -53,11 +101,7 @@ export function diffAuthentication(
     const want = desired[kind] as Sourced<string | null>;
     const have = actualMethod(auth, kind);
     const haveValue = have?.value ?? null;
-    const same =
-      want.value === null || haveValue === null
-        ? want.value === haveValue
-        : canonicalAuthValue(kind, want.value) === canonicalAuthValue(kind, haveValue);
-    if (same) continue;
+    if (sameAuthValue(kind, want.value, haveValue)) continue;
     const change = {
       kind: "authMethod" as const,
       path: `authentication.${kind}`,
@@ -76,7 +120,9 @@ export function diffAuthentication(
     }
     d.add({
       ...change,
-      beforeDigest: authValueDigest(kind, haveValue),
+      // The tenant's value only under a key (unkeyed, a phone number falls to a search of seconds).
+      ...(digestKey ? { beforeDigest: authValueDigest(kind, haveValue, digestKey) } : {}),
+      afterDigest: wantedValueDigest(kind, change.after, digestKey),
       ...(have ? { methodId: have.id } : {}),
       sensitive: true,
       ownerKey: "authentication",

@@ -1,6 +1,6 @@
 // diff(desired, actual) -> the changes that would make the tenant match the repository.
 // Pure: no I/O, no clock; photo hashes are computed by the caller and passed in.
-import type { RosterConfig } from "../config/load.js";
+import { isProtected, type RosterConfig } from "../config/load.js";
 import type { DesiredProfile } from "../desired/types.js";
 import { actualValue, SYNC_MASTERED, sameAttributeValue, topLevelProperty } from "../entra/attributes.js";
 import { isPrivilegedTarget, SENSITIVE_USER_PROPERTIES } from "../entra/roles.js";
@@ -12,12 +12,20 @@ import { diffAuthentication } from "./diff-auth.js";
 import type { PlanMessage, PlannedUser } from "./types.js";
 import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
 
+/** Why an extension attribute of a user synced from on-premises AD once is not planned. */
+export const PREVIOUSLY_SYNCED_REASON =
+  "this user was synced from on-premises AD once: Exchange Online masters its extension attributes and Graph refuses to change them; change them in Exchange (Set-Mailbox -CustomAttributeN) or stop managing them here";
+
 export interface DiffInput {
   /** The profiles to diff. */
   profiles: readonly DesiredProfile[];
   /** Every profile of the repository, when `profiles` is a part of it: managers resolve through them. */
   allProfiles?: readonly DesiredProfile[];
   config: RosterConfig;
+  /** Key of the digests of authentication values (ROSTER_DIGEST_KEY); none: no digests. */
+  digestKey?: string;
+  /** False: authentication methods were not read; each one a profile sets is skipped, saying so. */
+  authMethods?: boolean;
   /** Perceptual hash of each desired photo file, by repository path. */
   photoHashes: ReadonlyMap<string, string>;
   actual: ActualTenant;
@@ -31,15 +39,17 @@ export interface DiffResult {
   managedUsers: number;
   /** Null when the tenant was read in part (not counted). */
   unmanagedUsers: number | null;
+  /** The change paths each managed user's profile sets, by lower-cased object id (for comparePlans). */
+  managedPaths: Map<string, Set<string>>;
 }
 
 export function diff(input: DiffInput): DiffResult {
   const errors: PlanMessage[] = [];
   const warnings: PlanMessage[] = [];
   const users: PlannedUser[] = [];
-  const protectedUpns = new Set(input.config.protected);
   const ownedElsewhere = new Set(input.config.ownedElsewhere);
   let managedUsers = 0;
+  const managedPaths = new Map<string, Set<string>>();
 
   const pairing = pairProfiles(input.profiles, input.actual);
   const userOf = new Map(pairing.pairs.map(({ profile, user }) => [profile, user]));
@@ -56,6 +66,8 @@ export function diff(input: DiffInput): DiffResult {
     userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
   const resolveManager = (upn: string) =>
     userOfProfileUpn.get(upn.toLowerCase()) ?? input.actual.byUpn.get(upn.toLowerCase());
+
+  const mailConflict = mailConflicts(input.profiles, userOf, input.actual);
 
   // In profile order, so that errors read in the order of the files.
   for (const profile of input.profiles) {
@@ -82,12 +94,16 @@ export function diff(input: DiffInput): DiffResult {
       continue;
     }
     managedUsers++;
+    managedPaths.set(user.id.toLowerCase(), pathsOf(profile));
     const userDiff = new UserDiff(profile, user, ownedElsewhere);
     diffIdentity(userDiff);
-    diffAttributes(userDiff);
+    diffAttributes(userDiff, mailConflict);
     diffManager(userDiff, resolveManager);
     diffPhoto(userDiff, input.photoHashes);
-    diffAuthentication(userDiff, profile.authentication);
+    diffAuthentication(userDiff, profile.authentication, {
+      digestKey: input.digestKey,
+      checked: input.authMethods !== false,
+    });
 
     const privileged = user.roles.length > 0;
     if (privileged && userDiff.changes.length > 0) {
@@ -98,7 +114,7 @@ export function diff(input: DiffInput): DiffResult {
         source: profile.userPrincipalName.source,
       });
     }
-    if (protectedUpns.has(user.userPrincipalName.toLowerCase()) && userDiff.changes.length > 0) {
+    if (isProtected(input.config, user) && userDiff.changes.length > 0) {
       userDiff.error(
         `${user.userPrincipalName} is protected in roster.yaml, but the profile would change ${userDiff.changes.map((c) => c.path).join(", ")}`,
         profile.userPrincipalName.source,
@@ -119,6 +135,19 @@ export function diff(input: DiffInput): DiffResult {
     }
   }
   users.sort((a, b) => compareNatural(a.userPrincipalName, b.userPrincipalName));
+  for (const entry of input.config.protected) {
+    if (!input.actual.byUpn.has(entry) && !input.actual.byId.has(entry)) {
+      warnings.push({
+        message: `roster.yaml protects ${entry}, which matches no user in roster's scope of the tenant (a typo, or a renamed user: protect the object id)`,
+      });
+    }
+  }
+  if (input.authMethods === false && users.some((u) => u.skipped.some((c) => c.kind === "authMethod"))) {
+    warnings.push({
+      message:
+        "authentication methods were not checked (--no-auth-methods): this plan shows none of their changes; apply plans them in full",
+    });
+  }
   return {
     users,
     errors,
@@ -126,7 +155,17 @@ export function diff(input: DiffInput): DiffResult {
     managedUsers,
     unmanagedUsers:
       input.actual.usersInScope === null ? null : Math.max(0, input.actual.usersInScope - managedUsers),
+    managedPaths,
   };
+}
+
+/** The change paths a profile manages: the keys it sets, as the changes of the plan name them. */
+function pathsOf(profile: DesiredProfile): Set<string> {
+  const paths = new Set<string>(["userPrincipalName", ...profile.attributes.keys()]);
+  if (profile.manager) paths.add("manager");
+  if (profile.photo) paths.add("photo");
+  for (const kind of Object.keys(profile.authentication)) paths.add(`authentication.${kind}`);
+  return paths;
 }
 
 /** A profile with an `id` whose UPN differs from the tenant's renames the user (sensitive). */
@@ -144,7 +183,10 @@ function diffIdentity(d: UserDiff): void {
   else d.add({ ...change, sensitive: true, ownerKey: "userPrincipalName" });
 }
 
-function diffAttributes(d: UserDiff): void {
+function diffAttributes(
+  d: UserDiff,
+  mailConflict: (user: ActualUser, mail: string) => string | undefined,
+): void {
   for (const [path, desired] of d.profile.attributes) {
     const before = actualValue(d.user.properties, path);
     if (sameAttributeValue(path, desired.value, before)) continue;
@@ -154,12 +196,24 @@ function diffAttributes(d: UserDiff): void {
       d.skip(change, "mastered by on-premises AD for this synced user; change it there");
       continue;
     }
+    if (d.user.previouslySynced && top === "onPremisesExtensionAttributes" && !d.ownedElsewhere.has(top)) {
+      d.skip(change, PREVIOUSLY_SYNCED_REASON);
+      continue;
+    }
     if (
       SENSITIVE_USER_PROPERTIES.has(top) &&
       isPrivilegedTarget(d.user.roles) &&
       !d.ownedElsewhere.has(top)
     ) {
       d.skip(change, PRIVILEGED_SKIP_REASON);
+      continue;
+    }
+    const conflict =
+      path === "mail" && !d.ownedElsewhere.has(top) && typeof desired.value === "string"
+        ? mailConflict(d.user, desired.value)
+        : undefined;
+    if (conflict) {
+      d.error(conflict, desired.source);
       continue;
     }
     d.add({ ...change, ownerKey: top });
@@ -224,4 +278,40 @@ function diffPhoto(d: UserDiff, photoHashes: ReadonlyMap<string, string>): void 
     source: desired.source,
     ownerKey: "photo",
   });
+}
+
+/**
+ * Graph gives an SMTP address to one directory object only and refuses a `mail` another object
+ * holds in its proxyAddresses: such a change is a plan error naming both users, as is a mail two
+ * profiles would both newly set (Graph would take the first and refuse the second).
+ */
+function mailConflicts(
+  profiles: readonly DesiredProfile[],
+  userOf: ReadonlyMap<DesiredProfile, ActualUser>,
+  actual: ActualTenant,
+): (user: ActualUser, mail: string) => string | undefined {
+  const claims = new Map<string, ActualUser[]>();
+  for (const profile of profiles) {
+    const user = userOf.get(profile);
+    const mail = profile.attributes.get("mail")?.value;
+    if (!user || typeof mail !== "string") continue;
+    if (sameAttributeValue("mail", mail, actualValue(user.properties, "mail"))) continue;
+    const key = mail.toLowerCase();
+    claims.set(key, [...(claims.get(key) ?? []), user]);
+  }
+  return (user, mail) => {
+    const key = mail.toLowerCase();
+    const holders = (actual.mailHolders?.get(key) ?? []).filter(
+      (h) => h.id.toLowerCase() !== user.id.toLowerCase(),
+    );
+    if (holders.length > 0) {
+      const names = holders.map((h) => h.userPrincipalName).join(", ");
+      return `${user.userPrincipalName} cannot get mail ${mail}: it is already an address of ${names} (proxyAddresses), and Graph gives an address to one object only; remove it from ${names} first, or choose another`;
+    }
+    const others = (claims.get(key) ?? []).filter((other) => other !== user);
+    if (others.length > 0) {
+      return `${[user, ...others].map((u) => u.userPrincipalName).join(" and ")} would all get mail ${mail}; an address belongs to one user only`;
+    }
+    return undefined;
+  };
 }

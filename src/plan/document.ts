@@ -3,6 +3,7 @@
 // was built in, so equal plans give byte-identical files (diffable artifacts, reproducible tests)
 // and equal digests.
 import { createHash } from "node:crypto";
+import { isAuthPath, maskAuthValue } from "./mask.js";
 import type { Plan } from "./types.js";
 
 /**
@@ -16,6 +17,7 @@ const KEY_ORDER = [
   "createdAt",
   "tenant",
   "tenantId",
+  "digestKeyId",
   "graphUrl",
   "git",
   "commit",
@@ -47,6 +49,7 @@ const KEY_ORDER = [
   "before",
   "after",
   "beforeDigest",
+  "afterDigest",
   "methodId",
   "source",
   "sensitive",
@@ -64,7 +67,31 @@ const KEY_ORDER = [
 const RANK = new Map(KEY_ORDER.map((key, index) => [key, index]));
 
 export function serializePlan(plan: Plan): string {
-  return `${JSON.stringify(ordered(plan), null, 2)}\n`;
+  return `${JSON.stringify(ordered(withMaskedAuthentication(plan)), null, 2)}\n`;
+}
+
+/**
+ * The document holds authentication values only masked, on both sides: plan files are uploaded as
+ * artifacts of pull-request and drift runs. Apply takes the values to write from the repository
+ * (it re-plans anyway), and tells changes apart by the masks and the keyed digests.
+ */
+function withMaskedAuthentication(plan: Plan): Plan {
+  const mask = <T extends { kind: string; path: string; before: unknown; after: unknown }>(change: T): T =>
+    change.kind === "authMethod" || isAuthPath(change.path)
+      ? {
+          ...change,
+          before: maskAuthValue(change.path, change.before),
+          after: maskAuthValue(change.path, change.after),
+        }
+      : change;
+  return {
+    ...plan,
+    users: plan.users.map((user) => ({
+      ...user,
+      changes: user.changes.map(mask),
+      skipped: user.skipped.map(mask),
+    })),
+  };
 }
 
 /** `sha256:` of the document as {@link serializePlan} writes it. */

@@ -10,10 +10,14 @@ export function isAuthPath(path: string): boolean {
   return path.startsWith("authentication.");
 }
 
+/** Digits of a phone number a mask keeps: enough to tell two numbers of one person apart, too few to
+ * recover a number (with the country code, 10^(n-2) candidates stay for an n-digit number). */
+export const KEPT_DIGITS = 2;
+
 /**
- * `+1 •••••••0110` or `a•••@personal.example`. Idempotent, so an already masked `before` passes
- * through unchanged, and safe on anything else: never more than the country code and four
- * trailing characters survive.
+ * `+1 ••••••••10` or `a•••@personal.example`. Idempotent, so an already masked `before` passes
+ * through unchanged, and safe on anything else: never more than the country code and the last
+ * {@link KEPT_DIGITS} digits survive.
  */
 export function maskAuthValue(path: string, value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -33,16 +37,16 @@ function maskEmail(value: string): string {
 function maskPhone(value: string): string {
   const canonical = canonicalPhoneNumber(value);
   if (canonical !== undefined) {
-    // The national part (with any extension) keeps its last four.
+    // The national part (with any extension) keeps its last digits.
     const [country = "", national = ""] = canonical.split(" ");
-    return `${country} ${MASK.repeat(Math.max(0, national.length - 4))}${national.slice(-4)}`;
+    return `${country} ${MASK.repeat(Math.max(0, national.length - KEPT_DIGITS))}${national.slice(-KEPT_DIGITS)}`;
   }
-  // Not a number we can parse (or already masked): keep a leading `+CC ` and the last four of
-  // the digits and mask characters that follow; drop everything else.
+  // Not a number we can parse (or already masked): keep a leading `+CC ` and the last digits and
+  // mask characters that follow; drop everything else.
   const country = /^\s*(\+\d{1,3})\s+/.exec(value);
   const rest = country ? value.slice(country[0].length) : value;
   const kept = [...rest].filter((c) => c === MASK || (c >= "0" && c <= "9"));
-  const tail = kept.slice(-4).join("");
-  const masked = `${MASK.repeat(Math.max(0, kept.length - 4))}${tail}`;
+  const tail = kept.slice(-KEPT_DIGITS).join("");
+  const masked = `${MASK.repeat(Math.max(0, kept.length - KEPT_DIGITS))}${tail}`;
   return country ? `${country[1]} ${masked}` : masked;
 }

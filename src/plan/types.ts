@@ -40,8 +40,13 @@ export interface Change {
   before: unknown;
   /** The value to write; `null` = clear. */
   after: unknown;
-  /** Authentication methods only: sha256 of the canonical tenant value, for the stale-plan check. */
+  /**
+   * Authentication methods only, when the plan was made with a digest key (ROSTER_DIGEST_KEY):
+   * keyed digests of the canonical tenant value and of the value to write, for apply's comparison.
+   * The plan document holds these values only masked.
+   */
   beforeDigest?: string;
+  afterDigest?: string;
   /** Authentication methods only: the Graph method id to update or delete. */
   methodId?: string;
   /** Where the desired value was written. */
@@ -116,6 +121,8 @@ export interface Plan {
   tenant: string;
   /** The id of the tenant the plan was read from, proven at sign-in; apply refuses another. */
   tenantId: string;
+  /** Names the key of the authentication digests (see `Change.beforeDigest`); absent without one. */
+  digestKeyId?: string;
   graphUrl: string;
   git: { commit: string | null; dirty: boolean };
   /** `sha256:…` of the desired state the plan was made from (profiles, defaults, photos, config). */

@@ -23,7 +23,6 @@ const LABEL: Record<ChangeStatus, string> = {
 export interface RefusalsView {
   staleUsers: readonly { user: PlannedUser; reasons: string[] }[];
   refused: readonly { user: PlannedUser; change: Change; reason: string }[];
-  protectedUsers: readonly PlannedUser[];
   /** Changes a fresh plan holds that the reviewed plan does not. */
   unreviewed: readonly { user: PlannedUser; change: Change }[];
 }
@@ -33,9 +32,6 @@ export function refusalLines(view: RefusalsView): string[] {
   return [
     ...view.refused.map(({ user, change, reason }) =>
       escapeInvisible(`Refused: ${user.userPrincipalName} ${change.path}: ${reason}`),
-    ),
-    ...view.protectedUsers.map((user) =>
-      escapeInvisible(`Refused: ${user.userPrincipalName} is protected in roster.yaml`),
     ),
     ...view.staleUsers.map(({ user, reasons }) =>
       escapeInvisible(
@@ -51,17 +47,15 @@ export function refusalLines(view: RefusalsView): string[] {
 }
 
 /** One line per sensitive change about to be written, values masked, with why it is sensitive. */
-export function sensitiveList(users: readonly PlannedUser[]): string[] {
-  return users.flatMap((user) =>
-    user.changes
-      .filter((change) => change.sensitive)
-      .map((change) => {
-        const values = `${displayValue(change, "before")} -> ${displayValue(change, "after")}`;
-        return escapeInvisible(
-          `  ${user.userPrincipalName} ${change.path}: ${values} (${sensitiveReason(user, change)})`,
-        );
-      }),
-  );
+export function sensitiveList(changes: readonly { user: PlannedUser; change: Change }[]): string[] {
+  return changes
+    .filter(({ change }) => change.sensitive)
+    .map(({ user, change }) => {
+      const values = `${displayValue(change, "before")} -> ${displayValue(change, "after")}`;
+      return escapeInvisible(
+        `  ${user.userPrincipalName} ${change.path}: ${values} (${sensitiveReason(user, change)})`,
+      );
+    });
 }
 
 export function renderReportText(report: ApplyReport): string {
@@ -92,7 +86,8 @@ function failureText(error: WriteFailure): string {
   const status = error.status === 0 ? "no response" : String(error.status);
   const ids = error.requestId ? `, request-id ${error.requestId}` : "";
   const client = error.clientRequestId ? `, client-request-id ${error.clientRequestId}` : "";
-  return `${error.method} ${error.path}: ${status} ${error.code}: ${error.message}${ids}${client}`;
+  const hint = error.hint ? ` (${error.hint})` : "";
+  return `${error.method} ${error.path}: ${status} ${error.code}: ${error.message}${ids}${client}${hint}`;
 }
 
 function headline(report: ApplyReport): string {
@@ -103,7 +98,10 @@ function headline(report: ApplyReport): string {
     case "noChanges":
       return "Apply complete: no changes. The tenant matches the repository.";
     case "applied":
-      return `Apply complete: ${plural(s.applied, "change")} applied to ${plural(s.usersApplied, "user")}.`;
+      if (s.alreadySo === s.applied) {
+        return `Apply complete: nothing to write; the tenant already holds all ${plural(s.applied, "planned change")}.`;
+      }
+      return `Apply complete: ${plural(s.applied, "change")} applied to ${plural(s.usersApplied, "user")}${s.alreadySo > 0 ? ` (${s.alreadySo} already so in the tenant)` : ""}.`;
     default:
       return (
         `Apply ${report.outcome === "partial" ? "partly failed" : "failed"}: ${s.applied} applied, ` +
@@ -189,7 +187,7 @@ function problemRow(user: UserOutcome, change: ChangeOutcome): string {
     code(change.path, { inTable: true }),
     change.status,
     error
-      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}`
+      ? `${error.status === 0 ? "no response" : error.status} ${code(error.code, { inTable: true })}: ${text(clip(error.message, MAX_VALUE).text)}${error.hint ? ` ${text(`(${error.hint})`)}` : ""}`
       : text(change.reason ?? ""),
     error?.requestId ? code(error.requestId, { inTable: true }) : "",
   ];

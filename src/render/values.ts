@@ -38,15 +38,4 @@ function json(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/**
- * Control characters (C0, DEL, C1), line and paragraph separators and bidirectional overrides,
- * written as `\u{…}`. Values come from pull requests: a raw ESC or CSI could rewrite a reviewer's
- * terminal, and a bidi override could make a value read differently from what it is.
- */
-export function escapeInvisible(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u{${c.codePointAt(0)!.toString(16).padStart(4, "0")}}`,
-  );
-}
+export { escapeInvisible } from "../util/text.js";

@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import { type Diagnostic, error } from "../diagnostics.js";
 import { canonicalPhoneNumber } from "../entra/phone.js";
+import { upnProblem } from "../entra/upn.js";
 import { closest } from "../util/suggest.js";
 import type { YamlSource } from "./yaml.js";
 
@@ -123,6 +124,18 @@ function toDiagnostic(e: ErrorObject, kind: FileKind, source: YamlSource): Diagn
         expected.startsWith("string") && typeof actual === "number" ? ` (quote it: "${actual}")` : "";
       return error(source.locate(path), `${subject} must be ${expected}, found ${describe(actual)}${hint}`);
     }
+    case "minLength": {
+      // Graph refuses "" (400 "Invalid value specified for property …"); null is how a value is
+      // cleared, so the repository has one spelling of "empty", the one Graph stores and returns.
+      const type = (e.parentSchema as JsonSchema | undefined)?.type;
+      const clearable = Array.isArray(type) && type.includes("null");
+      return error(
+        source.locate(path),
+        clearable
+          ? `${subject} is an empty string, which Graph refuses: use null to clear it`
+          : `${subject} is an empty string, which Graph refuses (it cannot be cleared)`,
+      );
+    }
     case "maxLength":
       return error(
         source.locate(path),
@@ -176,7 +189,8 @@ function patternMessage(subject: string, property: string | undefined, value: un
   if (property === "graphUrl")
     return `${subject} ${shown} must be a service root without the version, e.g. "https://graph.microsoft.com"`;
   if (property === "mailNickname") return `${subject} ${shown} must not contain spaces, @ or ()<>[]";:\\,`;
-  return `${subject} ${shown} is not a user principal name (name@domain)`;
+  const problem = typeof value === "string" ? upnProblem(value) : undefined;
+  return `${subject} ${shown} ${problem ?? "is not a user principal name (name@domain)"}`;
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {

@@ -39,6 +39,8 @@ export interface BatchGetResult {
   body: unknown;
   /** Graph's `error.code` for a failed item. */
   errorCode?: string;
+  /** What to do about a failed item (e.g. the permission to grant for a 403). */
+  error?: { hint?: string };
 }
 
 /** Perceptual hashes of tenant photos by `@odata.mediaEtag`, kept between runs. */

@@ -20,6 +20,7 @@ export interface GraphUser {
   id: string;
   userPrincipalName: string;
   onPremisesSyncEnabled?: boolean | null;
+  onPremisesLastSyncDateTime?: string | null;
   manager?: { id: string; userPrincipalName?: string } | null;
   [property: string]: unknown;
 }

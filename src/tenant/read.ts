@@ -15,6 +15,8 @@ import { tenantOf } from "./types.js";
 export type { BatchGet, BatchGetResult, Page, PhotoHashCache, TenantGraph } from "./graph-slice.js";
 
 export interface ReadOptions {
+  /** False: authentication methods are not read (pull-request plans; their app lacks the permission). */
+  authMethods?: boolean;
   hashImage: (jpeg: Buffer) => Promise<string>;
   photoCache: PhotoHashCache;
   /** Progress lines for large tenants (stderr). */
@@ -49,26 +51,88 @@ export async function readTenant(
   const [listed, details, roles] = await Promise.all([
     // The manager reads are awaited with the listing, so that a failure of either is reported.
     listing.then(async (result) => ({ result, managers: await managers })),
-    readProfileDetails(graph, profiles, { photo: true, authentication: true }, options),
+    readProfileDetails(
+      graph,
+      profiles,
+      { photo: true, authentication: options.authMethods !== false },
+      options,
+    ),
     readRoles(graph),
   ]);
   const users = listed.result.users.map((u) => toActualUser(u, listed.result.managersExpanded));
   const tenant = tenantOf(users, listed.result.total);
-  for (const { profile, user } of pairProfiles(profiles, tenant).pairs) {
+  const pairs = pairProfiles(profiles, tenant).pairs;
+  for (const { profile, user } of pairs) {
     applyDetails(user, profile, details);
     if (listed.managers) applyDetails(user, profile, listed.managers);
   }
   applyRoles(tenant, roles);
+  await readMailHolders(graph, tenant, newMails(pairs));
   return tenant;
+}
+
+/** The mails the profiles would newly give their users. */
+export function newMails(pairs: readonly { profile: DesiredProfile; user: ActualUser }[]): string[] {
+  return pairs.flatMap(({ profile, user }) => {
+    const mail = newMail(profile, user);
+    return mail === undefined ? [] : [mail];
+  });
+}
+
+/** The mail a profile would give its user, when it differs from the tenant's (case-insensitively). */
+function newMail(profile: DesiredProfile, user: ActualUser): string | undefined {
+  const desired = profile.attributes.get("mail")?.value;
+  if (typeof desired !== "string") return undefined;
+  const current = user.properties.mail;
+  return typeof current === "string" && current.toLowerCase() === desired.toLowerCase() ? undefined : desired;
+}
+
+/**
+ * Who holds each mail address a plan would write: an SMTP address belongs to one directory object,
+ * and Graph refuses a `mail` another object holds among its proxyAddresses (any user of the tenant,
+ * not only those in roster's scope). One filtered read per new address, batched: a plan that
+ * changes no mail reads nothing more.
+ */
+export async function readMailHolders(
+  graph: TenantGraph,
+  tenant: ActualTenant,
+  mails: string[],
+): Promise<void> {
+  const addresses = [...new Set(mails.map((mail) => mail.toLowerCase()))];
+  if (addresses.length === 0) return;
+  const literal = (address: string) => `'smtp:${address.replaceAll("'", "''")}'`;
+  const results = await graph.batch(
+    addresses.map((address) => ({
+      method: "GET",
+      url: `/users?$filter=${encodeURIComponent(`proxyAddresses/any(x:x eq ${literal(address)})`)}&$select=id,userPrincipalName`,
+    })),
+  );
+  const holders = new Map<string, { id: string; userPrincipalName: string }[]>();
+  results.forEach((result, i) => {
+    const address = addresses[i] as string;
+    if (result.status !== 200) {
+      throw new TenantReadError(
+        `reading which users hold the address ${address} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+        result.error?.hint ? { hint: result.error.hint } : {},
+      );
+    }
+    const value = (result.body as { value?: { id: string; userPrincipalName: string }[] }).value ?? [];
+    holders.set(
+      address,
+      value.map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName })),
+    );
+  });
+  tenant.mailHolders = holders;
 }
 
 /** `$select` of a user read: the key, the sync flag and exactly the properties the profiles manage. */
 export function userSelect(profiles: readonly DesiredProfile[]): string[] {
   const managedPaths = new Set<string>();
   for (const profile of profiles) for (const path of profile.attributes.keys()) managedPaths.add(path);
-  return [
-    ...new Set(["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)]),
-  ];
+  const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
+  // Whether a cloud user was synced once matters only to the extension attributes it makes read-only.
+  if (select.includes("onPremisesExtensionAttributes")) select.push("onPremisesLastSyncDateTime");
+  return [...new Set(select)];
 }
 
 /** How a profile names its user in a URL: by object id when it has one (a pending rename), else by UPN. */
@@ -77,13 +141,15 @@ export function userKey(profile: DesiredProfile): string {
 }
 
 export function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
-  const { id, userPrincipalName, onPremisesSyncEnabled, manager, ...properties } = u;
+  const { id, userPrincipalName, onPremisesSyncEnabled, onPremisesLastSyncDateTime, manager, ...properties } =
+    u;
   delete properties["@odata.type"];
   delete properties["@odata.context"];
   const user: ActualUser = {
     id,
     userPrincipalName,
     onPremisesSyncEnabled: onPremisesSyncEnabled === true,
+    previouslySynced: onPremisesSyncEnabled !== true && typeof onPremisesLastSyncDateTime === "string",
     properties,
     roles: [],
   };
@@ -289,7 +355,9 @@ export function itemError(
   user: { userPrincipalName: string },
   result: BatchGetResult,
 ): TenantReadError {
+  const hint = result.error?.hint;
   return new TenantReadError(
     `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
+    hint ? { hint } : {},
   );
 }

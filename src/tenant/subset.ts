@@ -15,8 +15,10 @@ import {
   detailRequests,
   detailsFrom,
   itemError,
+  newMails,
   type ReadOptions,
   ROLES_PATH,
+  readMailHolders,
   readPhotoHashes,
   readProfileDetails,
   readRoles,
@@ -38,7 +40,6 @@ export interface SubsetRead {
 }
 
 const ADVANCED = { ConsistencyLevel: "eventual" };
-const EVERYTHING = { manager: true, photo: true, authentication: true };
 
 export async function readTenantSubset(
   graph: TenantGraph,
@@ -50,6 +51,7 @@ export async function readTenantSubset(
   },
 ): Promise<SubsetRead> {
   const all = desired.profiles;
+  const everything = { manager: true, photo: true, authentication: options.authMethods !== false };
   const select = userSelect(all).join(",");
   const scope = desired.config.scope.filter;
   const byUpn = new Map(all.map((p) => [p.userPrincipalName.value.toLowerCase(), p]));
@@ -72,7 +74,7 @@ export async function readTenantSubset(
     ...[...wantedKeys].map((key) => lookup(key, select, scope)),
     ...[...managerKeys].map((key) => lookup(key, "id,userPrincipalName", scope)),
   ];
-  const requests = detailRequests(wanted, EVERYTHING);
+  const requests = detailRequests(wanted, everything);
   if (lookups.length === 0) return { tenant: tenantOf([], null), profiles: [] };
   const results = await graph.batch([
     ...lookups,
@@ -112,11 +114,14 @@ export async function readTenantSubset(
   });
   const others = profiles.filter((p) => !isWanted.has(p));
   const more: DetailsByProfile =
-    others.length > 0 ? await readProfileDetails(graph, others, EVERYTHING, options) : new Map();
-  for (const { profile, user } of pairProfiles(profiles, tenant).pairs) {
+    others.length > 0 ? await readProfileDetails(graph, others, everything, options) : new Map();
+  const pairs = pairProfiles(profiles, tenant).pairs;
+  for (const { profile, user } of pairs) {
     applyDetails(user, profile, isWanted.has(profile) ? details : more);
   }
   applyRoles(tenant, roles);
+  // As in a full read: who already holds a mail these profiles would newly set.
+  await readMailHolders(graph, tenant, newMails(pairs));
   return { tenant, profiles };
 }
 

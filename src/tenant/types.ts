@@ -27,6 +27,12 @@ export interface ActualUser {
   userPrincipalName: string;
   /** True for users synced from on-premises AD: their AD-mastered attributes are read-only in Graph. */
   onPremisesSyncEnabled: boolean;
+  /**
+   * True for a cloud user that was synced from on-premises AD once (no longer syncing, yet with a
+   * last sync time): Exchange Online masters its extension attributes, which Graph keeps read-only.
+   * Read only when a profile manages extension attributes; false otherwise.
+   */
+  previouslySynced: boolean;
   /** The Graph properties read with `$select`, by their Graph names. */
   properties: Record<string, unknown>;
   manager?: { id: string; userPrincipalName: string } | null;
@@ -46,6 +52,11 @@ export interface ActualTenant {
    * users was read (`roster plan --changed-since`, apply), which says nothing about the others.
    */
   usersInScope: number | null;
+  /**
+   * The users holding each mail address a profile would newly set (lower-cased address -> holders,
+   * from their proxyAddresses); undefined when no profile changes a mail.
+   */
+  mailHolders?: ReadonlyMap<string, readonly { id: string; userPrincipalName: string }[]>;
 }
 
 export function tenantOf(

@@ -1,10 +1,12 @@
 // Applying the demo plan: every kind of change lands as planned, nothing else is touched, and a
 // second plan finds nothing to do.
+
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyReport } from "../../src/apply/report.js";
 import { hashDistance, perceptualHash, SAME_PHOTO_MAX_DISTANCE } from "../../src/photos/hash.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import {
   type Demo,
   type DumpedUser,
@@ -41,7 +43,7 @@ beforeAll(async () => {
   plan = JSON.parse(await readFile(join(demo.work, "plan.json"), "utf8"));
   const stepSummary = join(demo.work, "step-summary.md");
   applied = await demo.roster(["apply", "plan.json", "--auto-approve", "--report", "report.json"], {
-    env: { ROSTER_ACCESS_TOKEN: "test", GITHUB_STEP_SUMMARY: stepSummary },
+    env: { ROSTER_ACCESS_TOKEN: demoToken("roster-apply"), GITHUB_STEP_SUMMARY: stepSummary },
   });
   log = await requestLog(demo.em);
   after = await users(demo.em);
@@ -61,6 +63,15 @@ describe("roster apply of the demo plan", () => {
     expect(applied.out).toContain("Apply complete: 15 changes applied to 12 users.");
     expect(replan.out).toContain("No changes.");
     expect(replan.code).toBe(0);
+  });
+
+  it("converges: the same plan applied again writes nothing and says so", async () => {
+    const again = await demo.roster(["apply", "plan.json", "--auto-approve"]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain(
+      "Apply complete: nothing to write; the tenant already holds all 15 planned changes.",
+    );
+    expect(again.out).not.toMatch(/Sensitive changes/);
   });
 
   it("writes attributes as planned, employeeOrgData whole, extension attributes by key", () => {

@@ -36,6 +36,7 @@ const actual: ActualUser = {
   id: "u1",
   userPrincipalName: "a@contoso.com",
   onPremisesSyncEnabled: false,
+  previouslySynced: false,
   properties: { employeeOrgData: { division: "Stores", costCenter: "1" } },
   roles: [],
   authentication: {

@@ -8,6 +8,7 @@ import { type RunningEmulator, startEmulator, type TenantState } from "@roster/g
 import { afterAll } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo, type Io } from "../../src/io.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { control, type LoggedRequest } from "../helpers/emulator.js";
 
 export { control, type LoggedRequest, requestLog } from "../helpers/emulator.js";
@@ -58,7 +59,12 @@ export async function startDemo(options: { dir?: string; state?: TenantState } =
     dir,
     work,
     async roster(args, io = {}) {
-      const captured = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: work, ...io });
+      // As the write app of the demo tenant (any token does for a state without apps).
+      const captured = captureIo({
+        env: { ROSTER_ACCESS_TOKEN: demoToken("roster-apply") },
+        cwd: work,
+        ...io,
+      });
       const code = await main(
         ["node", "roster", ...args, "--dir", dir, "--graph-url", em.origin, "--ca-cert", caCert],
         captured,

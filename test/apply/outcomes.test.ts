@@ -40,6 +40,28 @@ describe("apply with faults that fire a known number of times", () => {
     }
   });
 
+  it("rides out a 500 and a 502 on writes that repeat harmlessly, and a 404 of replication lag", async () => {
+    const demo = await startDemo();
+    try {
+      const fault = (spec: Record<string, unknown>) => control(demo.em, "POST", "/_emulator/faults", spec);
+      await fault({ method: "PATCH", path: "^/users/[^/]+$", status: 500, count: 1 });
+      await fault({ method: "PUT", path: "/photo/\\$value$", status: 502, count: 1 });
+      await fault({ method: "PUT", path: "/manager/\\$ref$", status: 404, count: 1 });
+      const result = await demo.roster(["apply", "--auto-approve"]);
+      expect(result.code, `${result.out}\n${result.err}`).toBe(0);
+      const log = await requestLog(demo.em);
+      // Each fault fired once and the same request went through on the client's next attempt.
+      const tried = (method: string, path: RegExp) =>
+        log.filter((r) => r.method === method && path.test(r.path)).map((r) => r.status);
+      expect(tried("PATCH", /^\/users\/[^/]+$/)).toContain(500);
+      expect(tried("PUT", /\/photo\/\$value$/).slice(0, 2)).toEqual([502, 200]);
+      expect(tried("PUT", /\/manager\/\$ref$/).slice(0, 2)).toEqual([404, 204]);
+      expect((await demo.roster(["plan", "--detailed-exitcode"])).code).toBe(0);
+    } finally {
+      await demo.close();
+    }
+  });
+
   it("reports a refused write with Graph's code and request id, applies the rest, exits 1", async () => {
     const demo = await startDemo();
     try {
@@ -52,7 +74,7 @@ describe("apply with faults that fire a known number of times", () => {
       const result = await demo.roster(["apply", "--auto-approve", "--report", "report.json"]);
       expect(result.code).toBe(1);
       expect(result.out).toMatch(
-        /^FAILED DebraB@contoso\.com photo: photos\/debra\.berger\.jpg: PUT \/users\/[^ ]+\/photo\/\$value: 403 Authorization_RequestDenied: .*request-id [0-9a-f-]{36}/m,
+        /^FAILED DebraB@contoso\.com photo: photos\/debra\.berger\.jpg: PUT \/users\/[^ ]+\/photo\/\$value: 403 Authorization_RequestDenied: .*request-id [0-9a-f-]{36}.*\(grant the app the Microsoft Graph application permission ProfilePhoto\.ReadWrite\.All /m,
       );
       const report: ApplyReport = JSON.parse(await readFile(join(demo.work, "report.json"), "utf8"));
       expect(report.outcome).toBe("partial");
@@ -65,6 +87,27 @@ describe("apply with faults that fire a known number of times", () => {
       const replan = await demo.roster(["plan", "--detailed-exitcode"]);
       expect(replan.code).toBe(2);
       expect(replan.out).toContain("Plan: 1 change to 1 user");
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("names the permission to grant when a batched read is refused", async () => {
+    const demo = await startDemo();
+    try {
+      await control(demo.em, "POST", "/_emulator/faults", {
+        method: "GET",
+        path: "/authentication/phoneMethods$",
+        status: 403,
+      });
+      const result = await demo.roster(["plan"]);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(
+        /^error: reading the authentication methods of \S+ failed: HTTP 403 Authorization_RequestDenied$/m,
+      );
+      expect(result.err).toMatch(
+        /^hint: grant the app the Microsoft Graph application permission UserAuthMethod-Phone\.Read\.All /m,
+      );
     } finally {
       await demo.close();
     }

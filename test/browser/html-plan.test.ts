@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import { type Browser, HAS_CHROMIUM, launchChromium, NO_CHROMIUM } from "../helpers/chromium.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { testdir } from "../helpers/testdir.js";
 import { demoState, type Emulator, emulator, exampleRepo, REPO_ROOT } from "../plan-integration/helpers.js";
 
@@ -29,7 +30,7 @@ describe(`the demo's HTML plan in Chromium${HAS_CHROMIUM ? "" : ` (${NO_CHROMIUM
     em = await emulator(await demoState());
     const dir = await exampleRepo();
     const out = await testdir({});
-    const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: out });
+    const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-drift") }, cwd: out });
     const code = await main(
       ["node", "roster", "plan", "--dir", dir, "--graph-url", em.origin, "--ca-cert", em.caPath].concat([
         "--format",

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { RunningEmulator } from "@roster/graph-emulator";
+import { caTrustingFetch, type RunningEmulator } from "@roster/graph-emulator";
 import { describe, expect, it } from "vitest";
 import { type EmulatorFlags, runEmulatorCommand } from "../../src/commands/emulator.js";
 import { captureIo } from "../../src/io.js";
@@ -47,6 +47,36 @@ describe("roster emulator", () => {
     expect(res.status).toBe(200);
     stop.abort();
     expect(await done).toBe(0);
+  });
+
+  it("names the tokens of a state with apps, and accepts any token with --any-token", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "roster-cmd-"));
+    await writeFile(
+      path.join(dir, "tenant.json"),
+      JSON.stringify({
+        apps: [{ displayName: "roster-plan", token: "plan-token", permissions: ["User.Read.All"] }],
+        users: [{ userPrincipalName: "adele@contoso.com" }],
+      }),
+    );
+    for (const anyToken of [false, true]) {
+      const io = captureIo({ cwd: dir });
+      const stop = new AbortController();
+      const done = runEmulatorCommand({ ...options, state: "tenant.json", anyToken }, io, stop.signal);
+      await waitFor(() => io.err().includes("token"));
+      expect(io.err().split("\n")[1]).toBe(
+        anyToken
+          ? "emulator: any non-empty token may do anything"
+          : "emulator: tokens: plan-token (roster-plan); --any-token accepts any",
+      );
+      const origin = io.out().split("\n")[0]!.slice("listening on ".length);
+      const caPem = await readFile(io.out().split("\n")[1]!.slice("certificate: ".length), "utf8");
+      const res = await caTrustingFetch(caPem)(`${origin}/v1.0/users`, {
+        headers: { Authorization: "Bearer x" },
+      });
+      expect(res.status).toBe(anyToken ? 200 : 401);
+      stop.abort();
+      expect(await done).toBe(0);
+    }
   });
 
   it("fails with one clear line for a bad state file, port, latency or host", async () => {

@@ -1,8 +1,10 @@
 // Each fixture under test/fixtures/ is a small repository that breaks one rule; `roster validate`
 // must report exactly these lines (file:line:col: message) and exit with this code.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
+import { UPN_PATTERN } from "../../src/entra/upn.js";
 import { captureIo } from "../../src/io.js";
 
 const fixtures = join(import.meta.dirname, "..", "fixtures");
@@ -86,6 +88,15 @@ const cases: [fixture: string, exitCode: number, lines: string[]][] = [
     ["profiles/a.yaml:1:1: file is empty; expected a mapping of Graph property names to values"],
   ],
   [
+    "empty-string",
+    1,
+    [
+      "profiles/a.yaml:2:14: `displayName` is an empty string, which Graph refuses (it cannot be cleared)",
+      "profiles/a.yaml:3:11: `jobTitle` is an empty string, which Graph refuses: use null to clear it",
+      "profiles/a.yaml:6:13: `employeeOrgData.division` is an empty string, which Graph refuses: use null to clear it",
+    ],
+  ],
+  [
     "manager-cycle",
     1,
     [
@@ -127,7 +138,9 @@ const cases: [fixture: string, exitCode: number, lines: string[]][] = [
   [
     "photo-symlink-outside",
     1,
-    ["photos/a.jpg:1:1: symbolic link pointing outside the repository (photo of profiles/a.yaml)"],
+    [
+      "photos/a.jpg:1:1: resolves outside photos/ of the repository (photos/ or a folder in it is a symbolic link) (photo of profiles/a.yaml)",
+    ],
   ],
   [
     "photo-truncated",
@@ -167,6 +180,16 @@ const cases: [fixture: string, exitCode: number, lines: string[]][] = [
     ],
   ],
   [
+    "upn-characters",
+    1,
+    [
+      'profiles/a.yaml:1:20: `userPrincipalName` "josé.núñez@contoso.com" has characters Graph refuses before the @ ("é", "ú", "ñ"): only A-Z a-z 0-9 \' . - _ ! # ^ ~ are allowed',
+      'profiles/a.yaml:2:10: `manager` "lead.@contoso.com" has a "." right before the @, which Graph refuses',
+      "profiles/a.yaml:2:10: warning: manager lead.@contoso.com has no profile here; the plan checks that the user exists in the tenant",
+      'profiles/b.yaml:1:20: `userPrincipalName` "o\'brien+test@contoso.com" has characters Graph refuses before the @ ("+"): only A-Z a-z 0-9 \' . - _ ! # ^ ~ are allowed',
+    ],
+  ],
+  [
     "usage-location",
     1,
     ['profiles/a.yaml:2:16: `usageLocation` "usa" must be a two-letter ISO 3166 country code, e.g. "US"'],
@@ -195,5 +218,15 @@ describe("roster validate on the fixtures", () => {
     expect(result.lines).toEqual(lines);
     expect(result.code).toBe(exitCode);
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // never a stack trace
+  });
+});
+
+describe("the profile schema's UPN pattern", () => {
+  it("is the rule src/entra/upn.ts explains", async () => {
+    const schema = JSON.parse(
+      await readFile(join(fixtures, "..", "..", "schema", "profile.schema.json"), "utf8"),
+    );
+    expect(schema.properties.userPrincipalName.pattern).toBe(UPN_PATTERN);
+    expect(schema.properties.manager.pattern).toBe(UPN_PATTERN);
   });
 });

@@ -44,7 +44,7 @@ describe("decideRetry", () => {
   });
 
   it("does not retry other statuses or successes", () => {
-    for (const status of [200, 204, 400, 401, 403, 404, 409, 500, 501]) {
+    for (const status of [200, 204, 400, 401, 403, 404, 409, 501]) {
       expect(decide({ status }).retry).toBe(false);
     }
   });
@@ -58,6 +58,26 @@ describe("decideRetry", () => {
     }
     expect(decide({ status: 400, errorCode: "Request_BadRequest" }).retry).toBe(false);
     expect(decide({ status: 409, errorCode: "Request_MultipleObjectsWithSameKeyValue" }).retry).toBe(false);
+  });
+
+  it("retries 500 and 502 only for requests that repeat harmlessly", () => {
+    for (const status of [500, 502]) {
+      expect(decide({ method: "GET", status }).retry).toBe(true);
+      expect(decide({ method: "PUT", status }).retry).toBe(true);
+      expect(decide({ method: "PATCH", status, idempotent: true }).retry).toBe(true);
+      expect(decide({ method: "POST", status }).retry).toBe(false);
+      expect(decide({ method: "PATCH", status }).retry).toBe(false);
+    }
+  });
+
+  it("retries a PUT or PATCH answered 404 Request_ResourceNotFound twice (replication), never a GET or DELETE", () => {
+    const notFound = { status: 404, errorCode: "Request_ResourceNotFound" };
+    expect(decide({ method: "PUT", ...notFound, attempt: 1 }).retry).toBe(true);
+    expect(decide({ method: "PATCH", ...notFound, attempt: 2 }).retry).toBe(true);
+    expect(decide({ method: "PATCH", ...notFound, attempt: 3 }).retry).toBe(false);
+    expect(decide({ method: "GET", ...notFound }).retry).toBe(false);
+    expect(decide({ method: "DELETE", ...notFound }).retry).toBe(false);
+    expect(decide({ method: "PUT", status: 404, errorCode: "ImageNotFound" }).retry).toBe(false);
   });
 
   it("retries a 504 for a POST or PATCH only when vouched idempotent; 429 and 503 always", () => {
@@ -113,7 +133,8 @@ describe("decideRetry", () => {
   });
 
   it("has sane defaults and lets a call override part of them", () => {
-    expect(DEFAULT_RETRY.retryStatuses).toEqual([429, 503, 504]);
+    expect(DEFAULT_RETRY.retryStatuses).toEqual([429, 500, 502, 503, 504]);
+    expect(DEFAULT_RETRY.notFoundWriteRetries).toBe(2);
     expect(DEFAULT_RETRY.retryErrorCodes).toEqual(["Directory_ConcurrencyViolation"]);
     // The README promises these: 6 attempts, at most 2 minutes of waiting for one request.
     expect(DEFAULT_RETRY.maxAttempts).toBe(6);

@@ -49,6 +49,7 @@ export function user(spec: Partial<ActualUser> & { userPrincipalName: string }):
   return {
     id: spec.id ?? `id-${spec.userPrincipalName.toLowerCase()}`,
     onPremisesSyncEnabled: false,
+    previouslySynced: false,
     properties: {},
     manager: null,
     photo: null,

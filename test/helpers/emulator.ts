@@ -1,14 +1,18 @@
 // Talking to an in-process emulator from tests: Graph calls and `/_emulator/` controls over HTTPS.
 import { caTrustingFetch, type RunningEmulator } from "@roster/graph-emulator";
+import { demoToken } from "./demo-apps.js";
 
-/** One request to the emulator (Graph under /v1.0 with a token, or a /_emulator control). */
+/**
+ * One request to the emulator (Graph under /v1.0 with a token, or a /_emulator control). The token
+ * is the demo's write app's, which also any state without apps accepts.
+ */
 export async function call(
   em: RunningEmulator,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
-  const headers: Record<string, string> = { Authorization: "Bearer test" };
+  const headers: Record<string, string> = { Authorization: `Bearer ${demoToken("roster-apply")}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await caTrustingFetch(em.caPem)(`${em.origin}${path}`, {
     method,

@@ -3,11 +3,12 @@
 // the tenant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UserHistory } from "../../src/history/types.js";
-import { copyRepo, type Demo, startDemo } from "../apply/helpers.js";
+import { copyRepo, type Demo, requestLog, startDemo } from "../apply/helpers.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { roster, TestRepo } from "./repo.js";
 
 const RUN_ENV = {
-  ROSTER_ACCESS_TOKEN: "test",
+  ROSTER_ACCESS_TOKEN: demoToken("roster-apply"),
   GITHUB_SERVER_URL: "https://github.com",
   GITHUB_REPOSITORY: "contoso/tenant",
   GITHUB_RUN_ID: "555",
@@ -61,7 +62,7 @@ describe("roster apply --git-note", () => {
       expect.stringMatching(/^at: \d{4}-\d\d-\d\dT.*Z$/),
     ]);
     expect(record.slice(2, 8)).toEqual([
-      "tenant: contoso.onmicrosoft.com",
+      "tenant: contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)",
       expect.stringMatching(/^graph: https:\/\/127\.0\.0\.1:\d+$/),
       "run: https://github.com/contoso/tenant/actions/runs/555 (attempt 1)",
       "environment: production",
@@ -126,16 +127,17 @@ describe("roster apply --git-note", () => {
 });
 
 describe("roster apply --git-note without a git identity", () => {
-  it("reports the apply, then fails with what to configure", async () => {
+  it("refuses before anything is read or written, saying what to configure", async () => {
     const { repo } = await exampleRepo({ identity: false });
     const demo = await startDemo({ dir: repo.dir });
     try {
       const result = await demo.roster(["apply", "--auto-approve", "--git-note"], { env: RUN_ENV });
       expect(result.code).toBe(1);
-      expect(result.out).toContain("Apply complete: 15 changes applied to 12 users.");
+      expect(result.out).toBe("");
       expect(result.err).toContain("error: --git-note: git has no identity to record the apply note with\n");
       expect(result.err).toContain("hint: set one first: git config user.name");
       expect(result.err).not.toContain("internal error");
+      expect((await requestLog(demo.em)).length).toBe(0);
     } finally {
       await demo.close();
     }

@@ -131,7 +131,7 @@ describe("roster history with apply records", () => {
         `commit ${short(s.c.mobile)}  2026-03-03T11:00:00+00:00  Alex Wilber <alexw@contoso.com>`,
         "  New mobile number for Adele",
         `  pull request #14 · merged 2026-03-05T10:00:00+00:00 in ${short(s.c.merge)} · approval: Reviewed-by: Patti Fernandez <pattif@contoso.com>`,
-        '  ~ authentication.mobile: "+1 ••••••0110" -> "+1 ••••••0199"  [applied 2026-03-05T13:00:00.000Z]',
+        '  ~ authentication.mobile: "+1 ••••••••10" -> "+1 ••••••••99"  [applied 2026-03-05T13:00:00.000Z]',
         `  apply 2026-03-05T13:00:00.000Z of ${short(s.c.merge)}: applied · run https://github.com/contoso/tenant/actions/runs/102 (attempt 2) · environment production · tenant contoso.onmicrosoft.com`,
       ].join("\n"),
     );
@@ -147,8 +147,8 @@ describe("roster history with apply records", () => {
     expect(mobile).toMatchObject({
       path: "authentication.mobile",
       kind: "authMethod",
-      old: { value: "+1 ••••••0110", source: "profiles/retail/adele.vance.yaml" },
-      new: { value: "+1 ••••••0199", source: "profiles/retail/adele.vance.yaml" },
+      old: { value: "+1 ••••••••10", source: "profiles/retail/adele.vance.yaml" },
+      new: { value: "+1 ••••••••99", source: "profiles/retail/adele.vance.yaml" },
     });
   });
 
@@ -163,7 +163,7 @@ describe("roster history with apply records", () => {
         '  + department: "Retail" (from profiles/retail/_defaults.yaml)  [not applied: no apply record]',
         '  + jobTitle: "Store Manager"  [not applied: no apply record]',
         '  + usageLocation: "US" (from profiles/_defaults.yaml)  [not applied: no apply record]',
-        '  + authentication.mobile: "+1 ••••••0199"  [not applied: no apply record]',
+        '  + authentication.mobile: "+1 ••••••••99"  [not applied: no apply record]',
       ].join("\n"),
     );
     expect(entry(json, s.c.leave).file).toBeNull();

@@ -19,6 +19,7 @@ const report = {
   formatVersion: 1,
   generator: "roster 0.1.0",
   tenant: "contoso.onmicrosoft.com",
+  tenantId: "c0d1e2f3-0000-4000-8000-000000000001",
   graphUrl: "https://graph.microsoft.com",
   git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
   plan: {
@@ -55,7 +56,7 @@ const report = {
         change({
           kind: "authMethod",
           path: "authentication.mobile",
-          after: "+1 •••••••0171",
+          after: "+1 •••••••••71",
           sensitive: true,
         }),
         change({
@@ -124,7 +125,7 @@ const report = {
 const NOTE = [
   "roster apply: partial",
   "at: 2026-03-05T12:00:00.000Z",
-  "tenant: contoso.onmicrosoft.com",
+  "tenant: contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)",
   "graph: https://graph.microsoft.com",
   "run: https://github.com/contoso/tenant/actions/runs/102 (attempt 2)",
   "environment: production",
@@ -133,7 +134,7 @@ const NOTE = [
   'applied AdeleV@contoso.com jobTitle: "Account Executive"',
   'applied AdeleV@contoso.com manager: "AlexW@contoso.com"',
   'applied AdeleV@contoso.com photo: "photos/adele.vance.jpg"',
-  'applied AdeleV@contoso.com authentication.mobile: "+1 •••••••0171"',
+  'applied AdeleV@contoso.com authentication.mobile: "+1 •••••••••71"',
   "applied AdeleV@contoso.com mobilePhone: null",
   'stale DiegoS@contoso.com officeLocation: "Building 18/2100"',
   "  reason: officeLocation was changed in the tenant since the plan",
@@ -176,7 +177,7 @@ describe("apply note", () => {
       commit: "abc",
       outcome: "partial",
       at: "2026-03-05T12:00:00.000Z",
-      tenant: "contoso.onmicrosoft.com",
+      tenant: "contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)",
       run: "https://github.com/contoso/tenant/actions/runs/102 (attempt 2)",
       environment: "production",
       dirty: false,

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { TestRepo } from "../history/repo.js";
 import {
   batchItems,
@@ -105,6 +106,28 @@ describe("roster plan --changed-since", () => {
     expect(html).toContain("Partial plan: only the 1 profile");
   });
 
+  it("as the pull-request workflow runs it (roster-plan, --no-auth-methods): no authentication method is read", async () => {
+    const adele = await readText("profiles/sales/adele.vance.yaml");
+    await writeFile(
+      path("profiles/sales/adele.vance.yaml"),
+      adele.replace("jobTitle: Account Executive", "jobTitle: Senior Account Executive"),
+    );
+    const run = await runPlan(
+      em,
+      repo.dir,
+      ["--changed-since", base, "--no-auth-methods"],
+      demoToken("roster-plan"),
+    );
+    expect(run.code, run.err).toBe(0);
+    expect(run.plan?.users.map((u) => [u.userPrincipalName, u.changes.map((c) => c.path)])).toEqual([
+      ["AdeleV@contoso.com", ["jobTitle"]],
+    ]);
+    const items = tally(batchItems(await requestLog(em)));
+    expect(items["GET authentication/phoneMethods"]).toBeUndefined();
+    expect(items["GET authentication/emailMethods"]).toBeUndefined();
+    expect(items).toMatchObject({ "GET /users/AdeleV@contoso.com": 1, "GET manager": 1 });
+  });
+
   it("a changed _defaults.yaml: every profile in its folder and below", async () => {
     await writeFile(
       path("profiles/executive/_defaults.yaml"),
@@ -183,7 +206,7 @@ describe("roster plan --changed-since", () => {
 });
 
 async function roster(args: string[]): Promise<{ code: number; err: string }> {
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: repo.dir });
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-apply") }, cwd: repo.dir });
   const code = await main(
     ["node", "roster", ...args, "--dir", repo.dir, "--graph-url", em.origin, "--ca-cert", em.caPath],
     io,

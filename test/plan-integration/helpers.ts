@@ -8,9 +8,11 @@ import {
   startEmulator,
   type TenantState,
 } from "@roster/graph-emulator";
+import { afterAll, beforeAll } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import type { LoggedRequest } from "../helpers/emulator.js";
 import { testdir } from "../helpers/testdir.js";
 
@@ -44,6 +46,32 @@ export async function demoState(): Promise<TenantState> {
   return state;
 }
 
+/**
+ * The demo tenant in an emulator and a copy of the example repository, for the tests of one file:
+ * started before them, closed after. Read `demo.em` and `demo.dir` inside the tests.
+ */
+export function useDemoTenant(): { readonly em: Emulator; readonly dir: string } {
+  let em: Emulator | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    em = await emulator(await demoState());
+    dir = await exampleRepo();
+  });
+  afterAll(async () => {
+    await em?.close();
+  });
+  return {
+    get em() {
+      if (!em) throw new Error("useDemoTenant: the emulator starts in beforeAll");
+      return em;
+    },
+    get dir() {
+      if (!dir) throw new Error("useDemoTenant: the repository is copied in beforeAll");
+      return dir;
+    },
+  };
+}
+
 /** A user of a state, by UPN (case-insensitive); throws when absent. */
 export function stateUser(state: TenantState, upn: string): StateUser & Record<string, unknown> {
   const user = state.users.find((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase());
@@ -68,10 +96,18 @@ export interface PlanRun {
   plan: Plan | undefined;
 }
 
-/** `roster plan --dir DIR --graph-url ORIGIN --ca-cert CA --out plan.json ...args`, in-process. */
-export async function runPlan(em: Emulator, dir: string, args: string[] = []): Promise<PlanRun> {
+/**
+ * `roster plan --dir DIR --graph-url ORIGIN --ca-cert CA --out plan.json ...args`, in-process,
+ * signed in as the demo's read-only app `roster-plan` (any token does for a state without apps).
+ */
+export async function runPlan(
+  em: Emulator,
+  dir: string,
+  args: string[] = [],
+  token = demoToken("roster-drift"),
+): Promise<PlanRun> {
   const outFile = join(await testdir({}), "plan.json");
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: dir });
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: token }, cwd: dir });
   const code = await main(
     [
       "node",

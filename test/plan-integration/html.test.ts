@@ -3,37 +3,31 @@
 // branches (and the photo users' names), all in `$batch` calls.
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
+import { demoToken } from "../helpers/demo-apps.js";
 import { testdir } from "../helpers/testdir.js";
-import {
-  call,
-  clearRequestLog,
-  demoState,
-  type Emulator,
-  emulator,
-  exampleRepo,
-  type LoggedRequest,
-  requestLog,
-} from "./helpers.js";
+import { call, clearRequestLog, type LoggedRequest, requestLog, useDemoTenant } from "./helpers.js";
 
-let em: Emulator;
-let dir: string;
-
-beforeAll(async () => {
-  em = await emulator(await demoState());
-  dir = await exampleRepo();
-});
-afterAll(async () => {
-  await em?.close();
-});
+const demo = useDemoTenant();
 
 async function plan(args: string[], cwd: string) {
-  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd });
+  const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: demoToken("roster-drift") }, cwd });
   const code = await main(
-    ["node", "roster", "plan", "--dir", dir, "--graph-url", em.origin, "--ca-cert", em.caPath, ...args],
+    [
+      "node",
+      "roster",
+      "plan",
+      "--dir",
+      demo.dir,
+      "--graph-url",
+      demo.em.origin,
+      "--ca-cert",
+      demo.em.caPath,
+      ...args,
+    ],
     io,
   );
   return { code, out: io.out(), err: io.err() };
@@ -46,7 +40,7 @@ const exists = (path: string) =>
   );
 
 async function idOf(upn: string): Promise<string> {
-  return ((await call(em, "GET", `/v1.0/users/${upn}?$select=id`)).json as { id: string }).id;
+  return ((await call(demo.em, "GET", `/v1.0/users/${upn}?$select=id`)).json as { id: string }).id;
 }
 
 describe("roster plan --format html", () => {
@@ -56,9 +50,9 @@ describe("roster plan --format html", () => {
 
   beforeAll(async () => {
     out = await testdir({});
-    await clearRequestLog(em);
+    await clearRequestLog(demo.em);
     run = await plan(["--format", "html", "--out", "plan.html", "--detailed-exitcode"], out);
-    log = await requestLog(em);
+    log = await requestLog(demo.em);
   });
 
   it("writes the page to --out (relative to the working directory), and nothing to stdout", async () => {
@@ -138,10 +132,10 @@ describe("--out and --html beside the other formats", () => {
 
   it("without --html, the other formats read nothing for pictures", async () => {
     const out = await testdir({});
-    await clearRequestLog(em);
+    await clearRequestLog(demo.em);
     const run = await plan(["--format", "text"], out);
     expect(run.code).toBe(0);
-    const log = await requestLog(em);
+    const log = await requestLog(demo.em);
     expect(log.filter((r) => r.path.includes("/photos/240x240/") || /^\/users\/[^/]+$/.test(r.path))).toEqual(
       [],
     );
@@ -149,7 +143,7 @@ describe("--out and --html beside the other formats", () => {
 
   it("refuses --html with --format html, and a .json --out for the page, before reading the tenant", async () => {
     const out = await testdir({});
-    await clearRequestLog(em);
+    await clearRequestLog(demo.em);
     const both = await plan(["--format", "html", "--out", "a.html", "--html", "b.html"], out);
     expect(both.code).toBe(1);
     expect(both.err).toBe(
@@ -161,7 +155,7 @@ describe("--out and --html beside the other formats", () => {
     expect(json.err).toContain(
       "error: --format html writes the HTML page to --out, not a JSON plan: plan.json\n",
     );
-    expect(await requestLog(em)).toEqual([]);
+    expect(await requestLog(demo.em)).toEqual([]);
     expect(await exists(join(out, "plan.json"))).toBe(false);
     expect(await exists(join(out, "a.html"))).toBe(false);
   });

@@ -3,6 +3,8 @@
 // beyond the 20th would be planned as ordinary users (no sensitive flag, and changes to sensitive
 // properties that Graph refuses at apply time).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.js";
+import { captureIo } from "../../src/io.js";
 import type { Plan } from "../../src/plan/types.js";
 import {
   type Emulator,
@@ -70,4 +72,34 @@ describe("a directory role held by more than 20 users", () => {
       "GET directoryRoles/members",
     ]);
   });
+});
+
+// Graph's "Who can perform sensitive actions" table (resources/users; the 2026-06 revision of
+// privileged-roles-permissions adds User Experience Success Manager to the rows every admin may act
+// on): holders of those roles are not privileged targets, so their phones are planned, and Graph
+// (the emulator) accepts the write.
+describe("roles every admin may act on", () => {
+  it.each(["Directory Readers", "User Experience Success Manager"])(
+    "plans and applies a phone change for a user who holds %s",
+    async (role) => {
+      const state = syntheticTenant(2);
+      state.users[0]!.roles = [role];
+      const em = await emulator(state);
+      try {
+        const dir = await profileRepo([
+          { userPrincipalName: syntheticUpn(0), mobilePhone: "+1 425 555 9999" },
+        ]);
+        const run = await runPlan(em, dir);
+        expect(run.code, run.err).toBe(0);
+        const user = run.plan?.users[0];
+        expect(user?.changes.map((c) => [c.path, c.sensitive])).toEqual([["mobilePhone", true]]);
+        expect(user?.skipped).toEqual([]);
+        const io = captureIo({ env: { ROSTER_ACCESS_TOKEN: "test" }, cwd: dir });
+        const args = ["--dir", dir, "--graph-url", em.origin, "--ca-cert", em.caPath];
+        expect(await main(["node", "roster", "apply", "--auto-approve", ...args], io), io.out()).toBe(0);
+      } finally {
+        await em.close();
+      }
+    },
+  );
 });

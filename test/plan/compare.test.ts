@@ -3,9 +3,9 @@
 // saved plan edited the way a person (or an attacker) would edit the file.
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
-import { type Comparison, comparePlans } from "../../src/plan/compare.js";
+import { type Comparison, comparePlans, type FreshState } from "../../src/plan/compare.js";
 import { diff } from "../../src/plan/diff.js";
-import type { Change, Plan } from "../../src/plan/types.js";
+import type { Change, Plan, PlannedUser } from "../../src/plan/types.js";
 import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
 import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
 
@@ -14,14 +14,16 @@ const ALEX = "AlexW@contoso.com";
 const MEGAN = "MeganB@contoso.com";
 const PHOTO_HASH = "f0f0f0f0f0f0f0f0";
 
-function planOf(profiles: ProfileSpec[], users: ActualUser[]): Plan {
+/** The plan of `profiles` against a tenant of `users`, with what comparePlans needs beside it. */
+function planOf(profiles: ProfileSpec[], users: ActualUser[]): FreshState {
+  const actual = tenantOf(users);
   const result = diff({
     profiles: profiles.map(profile),
     config: config(),
     photoHashes: new Map([["photos/adele.jpg", PHOTO_HASH]]),
-    actual: tenantOf(users),
+    actual,
   });
-  return buildPlan(result, {
+  const plan = buildPlan(result, {
     generator: "roster test",
     createdAt: "2026-12-01T00:00:00.000Z",
     tenant: "contoso.onmicrosoft.com",
@@ -30,18 +32,18 @@ function planOf(profiles: ProfileSpec[], users: ActualUser[]): Plan {
     git: { commit: null, dirty: false },
     desiredDigest: "sha256:0",
   });
+  return { plan, actual, managedPaths: result.managedPaths };
 }
 
 /** The plan as `roster apply` reads it back from a file. */
-function saved(plan: Plan): Plan {
-  return JSON.parse(JSON.stringify(plan)) as Plan;
+function saved(fresh: FreshState): Plan {
+  return JSON.parse(JSON.stringify(fresh.plan)) as Plan;
 }
 
 const adele = (props: Partial<ActualUser> = {}) =>
   user({ userPrincipalName: ADELE, id: "id-adele", properties: { jobTitle: "Sales Associate" }, ...props });
 const alex = user({ userPrincipalName: ALEX, id: "id-alex" });
 const megan = user({ userPrincipalName: MEGAN, id: "id-megan", properties: { jobTitle: "Engineer" } });
-const tenant = (...users: ActualUser[]) => tenantOf(users);
 const wantTitle: ProfileSpec = { upn: ADELE, attributes: { jobTitle: "Account Executive" } };
 
 const kinds = (comparison: Comparison) => comparison.users.map((u) => u.verdicts.map((v) => v.kind));
@@ -50,9 +52,9 @@ const verdict = (comparison: Comparison, user = 0, change = 0) => comparison.use
 describe("comparePlans", () => {
   it("applies a saved change the fresh plan holds unchanged, using the fresh change", () => {
     const plan = planOf([wantTitle], [adele()]);
-    const comparison = comparePlans(saved(plan), plan, tenant(adele()));
+    const comparison = comparePlans(saved(plan), plan);
     expect(kinds(comparison)).toEqual([["apply"]]);
-    expect(verdict(comparison)).toEqual({ kind: "apply", fresh: plan.users[0]?.changes[0] });
+    expect(verdict(comparison)).toEqual({ kind: "apply", fresh: plan.plan.users[0]?.changes[0] });
     expect(comparison.blocked).toBeUndefined();
     expect(comparison.unreviewed).toEqual([]);
   });
@@ -61,7 +63,7 @@ describe("comparePlans", () => {
     const plan = planOf([wantTitle], [adele()]);
     const edited = saved(plan);
     (edited.users[0]?.changes[0] as Change).after = "Hacked Title";
-    expect(verdict(comparePlans(edited, plan, tenant(adele())))).toEqual({
+    expect(verdict(comparePlans(edited, plan))).toEqual({
       kind: "refused",
       reason: 'the repository now asks for "Account Executive", not the reviewed value',
     });
@@ -79,7 +81,7 @@ describe("comparePlans", () => {
       changes: [{ ...(edited.users[0]?.changes[0] as Change), before: "Engineer", after: "Hacked Title" }],
       skipped: [],
     });
-    const comparison = comparePlans(edited, plan, tenant(adele(), megan));
+    const comparison = comparePlans(edited, plan);
     expect(kinds(comparison)).toEqual([["apply"], ["refused"]]);
     expect(verdict(comparison, 1)).toEqual({
       kind: "refused",
@@ -95,7 +97,7 @@ describe("comparePlans", () => {
       path: "department",
       before: null,
     });
-    const comparison = comparePlans(edited, plan, tenant(adele()));
+    const comparison = comparePlans(edited, plan);
     expect(kinds(comparison)).toEqual([["apply", "refused"]]);
     expect(verdict(comparison, 0, 1)).toMatchObject({
       reason: "the repository no longer asks for this change",
@@ -105,18 +107,18 @@ describe("comparePlans", () => {
   it("refuses a change the repository stopped asking for since the plan", () => {
     const before = planOf([wantTitle], [adele()]);
     const now = planOf([{ upn: ADELE, attributes: { jobTitle: "Retail Manager" } }], [adele()]);
-    expect(verdict(comparePlans(saved(before), now, tenant(adele())))).toMatchObject({ kind: "refused" });
+    expect(verdict(comparePlans(saved(before), now))).toMatchObject({ kind: "refused" });
     const dropped = planOf([{ upn: ADELE }], [adele()]);
-    expect(verdict(comparePlans(saved(before), dropped, tenant(adele())))).toEqual({
+    expect(verdict(comparePlans(saved(before), dropped))).toEqual({
       kind: "refused",
-      reason: "no profile in the repository asks for this change to this user",
+      reason: "the repository no longer asks for this change",
     });
   });
 
   it("calls a change stale when the tenant value moved since the plan", () => {
     const plan = planOf([wantTitle], [adele()]);
     const moved = adele({ properties: { jobTitle: "Store Manager" } });
-    const comparison = comparePlans(saved(plan), planOf([wantTitle], [moved]), tenant(moved));
+    const comparison = comparePlans(saved(plan), planOf([wantTitle], [moved]));
     expect(verdict(comparison)).toEqual({
       kind: "stale",
       reason: 'jobTitle is now "Store Manager", the plan expected "Sales Associate"',
@@ -126,10 +128,8 @@ describe("comparePlans", () => {
   it("counts a change the tenant already shows as done, and a deleted user as stale", () => {
     const plan = planOf([wantTitle], [adele()]);
     const applied = adele({ properties: { jobTitle: "Account Executive" } });
-    expect(kinds(comparePlans(saved(plan), planOf([wantTitle], [applied]), tenant(applied)))).toEqual([
-      ["done"],
-    ]);
-    expect(verdict(comparePlans(saved(plan), planOf([wantTitle], []), tenant()))).toEqual({
+    expect(kinds(comparePlans(saved(plan), planOf([wantTitle], [applied])))).toEqual([["done"]]);
+    expect(verdict(comparePlans(saved(plan), planOf([wantTitle], [])))).toEqual({
       kind: "stale",
       reason: "the user no longer exists in the tenant",
     });
@@ -138,29 +138,29 @@ describe("comparePlans", () => {
   it("calls a change stale when the user became synced (now skipped) or privileged (now sensitive)", () => {
     const plan = planOf([wantTitle], [adele()]);
     const synced = adele({ onPremisesSyncEnabled: true });
-    expect(verdict(comparePlans(saved(plan), planOf([wantTitle], [synced]), tenant(synced)))).toEqual({
+    expect(verdict(comparePlans(saved(plan), planOf([wantTitle], [synced])))).toEqual({
       kind: "stale",
       reason: "now skipped: mastered by on-premises AD for this synced user; change it there",
     });
     const admin = adele({ roles: ["Helpdesk Administrator"] });
-    expect(verdict(comparePlans(saved(plan), planOf([wantTitle], [admin]), tenant(admin)))).toMatchObject({
+    expect(verdict(comparePlans(saved(plan), planOf([wantTitle], [admin])))).toMatchObject({
       kind: "stale",
-      reason: "the change became sensitive since the plan (the user now holds an admin role)",
+      reason: "the user's admin roles changed since the plan",
     });
   });
 
   it("compares managers by the tenant's manager before and the wanted one after", () => {
     const spec: ProfileSpec = { upn: ADELE, manager: ALEX };
     const plan = planOf([spec], [adele(), alex, megan]);
-    expect(kinds(comparePlans(saved(plan), plan, tenant(adele(), alex, megan)))).toEqual([["apply"]]);
+    expect(kinds(comparePlans(saved(plan), plan))).toEqual([["apply"]]);
     const managed = adele({ manager: { id: "id-megan", userPrincipalName: MEGAN } });
     const moved = planOf([spec], [managed, alex, megan]);
-    expect(verdict(comparePlans(saved(plan), moved, tenant(managed, alex, megan)))).toEqual({
+    expect(verdict(comparePlans(saved(plan), moved))).toEqual({
       kind: "stale",
       reason: "the manager is now MeganB@contoso.com, the plan expected none",
     });
     const other = planOf([{ upn: ADELE, manager: MEGAN }], [adele(), alex, megan]);
-    expect(verdict(comparePlans(saved(plan), other, tenant(adele(), alex, megan)))).toEqual({
+    expect(verdict(comparePlans(saved(plan), other))).toEqual({
       kind: "refused",
       reason: "the repository now asks for MeganB@contoso.com, not the reviewed value",
     });
@@ -170,15 +170,15 @@ describe("comparePlans", () => {
     const spec: ProfileSpec = { upn: ADELE, photo: { file: "photos/adele.jpg" } };
     const old = { etag: "W/1", hash: "0f0f0f0f0f0f0f0f", width: 96, height: 96 };
     const plan = planOf([spec], [adele({ photo: old })]);
-    expect(kinds(comparePlans(saved(plan), plan, tenant(adele({ photo: old }))))).toEqual([["apply"]]);
+    expect(kinds(comparePlans(saved(plan), plan))).toEqual([["apply"]]);
     const replaced = adele({ photo: { ...old, etag: "W/2" } });
-    expect(verdict(comparePlans(saved(plan), planOf([spec], [replaced]), tenant(replaced)))).toEqual({
+    expect(verdict(comparePlans(saved(plan), planOf([spec], [replaced])))).toEqual({
       kind: "stale",
       reason: "the photo was replaced since the plan",
     });
     const edited = saved(plan);
     (edited.users[0]?.changes[0] as Change).after = { file: "../../etc/passwd", hash: PHOTO_HASH };
-    expect(verdict(comparePlans(edited, plan, tenant(adele({ photo: old }))))).toEqual({
+    expect(verdict(comparePlans(edited, plan))).toEqual({
       kind: "refused",
       reason: "the repository now asks for photos/adele.jpg, not the reviewed value",
     });
@@ -194,16 +194,16 @@ describe("comparePlans", () => {
         },
       });
     const plan = planOf([spec], [mobile("+1 4255550199")]);
-    expect(kinds(comparePlans(saved(plan), plan, tenant(mobile("+1 4255550199"))))).toEqual([["apply"]]);
+    expect(kinds(comparePlans(saved(plan), plan))).toEqual([["apply"]]);
     const moved = mobile("+1 4255550123");
-    const comparison = comparePlans(saved(plan), planOf([spec], [moved]), tenant(moved));
+    const comparison = comparePlans(saved(plan), planOf([spec], [moved]));
     expect(verdict(comparison)).toEqual({
       kind: "stale",
       reason: "authentication.mobile was changed in the tenant since the plan",
     });
     const edited = saved(plan);
     (edited.users[0]?.changes[0] as Change).after = "+44 7700900123";
-    expect(verdict(comparePlans(edited, plan, tenant(mobile("+1 4255550199"))))).toEqual({
+    expect(verdict(comparePlans(edited, plan))).toEqual({
       kind: "refused",
       reason: "the repository now asks for another value, not the reviewed value",
     });
@@ -212,13 +212,97 @@ describe("comparePlans", () => {
   it("lists fresh changes nobody reviewed, and blocks everything when the fresh plan holds errors", () => {
     const plan = planOf([wantTitle], [adele(), megan]);
     const more = planOf([wantTitle, { upn: MEGAN, attributes: { jobTitle: "Lead" } }], [adele(), megan]);
-    const comparison = comparePlans(saved(plan), more, tenant(adele(), megan));
+    const comparison = comparePlans(saved(plan), more);
     expect(comparison.unreviewed.map((u) => [u.user.userPrincipalName, u.change.path])).toEqual([
       [MEGAN, "jobTitle"],
     ]);
     const broken = planOf([wantTitle, { upn: "ghost@contoso.com" }], [adele()]);
-    expect(comparePlans(saved(plan), broken, tenant(adele())).blocked).toBe(
+    expect(comparePlans(saved(plan), broken).blocked).toBe(
       "the repository and tenant now give a plan with an error (user ghost@contoso.com does not exist in the tenant (roster does not create accounts)); make a new plan",
     );
+  });
+
+  it("refuses every change of a user the plan lists twice, and a change listed twice", () => {
+    const plan = planOf([wantTitle, { upn: ALEX, attributes: { jobTitle: "Lead" } }], [adele(), alex]);
+    const split = saved(plan);
+    const adeleEntry = split.users.find((u) => u.userPrincipalName === ADELE);
+    if (!adeleEntry) throw new Error("Adele is in the plan");
+    // The same user twice (in another letter case): the per-user stale rule could be split apart.
+    split.users.push({ ...adeleEntry, id: adeleEntry.id.toUpperCase(), changes: [] });
+    const comparison = comparePlans(split, plan);
+    expect(kinds(comparison)).toEqual([["refused"], ["apply"], []]);
+    expect(verdict(comparison)).toEqual({
+      kind: "refused",
+      reason: "the plan lists this user more than once",
+    });
+
+    const twice = saved(plan);
+    twice.users[0]?.changes.push({ ...(twice.users[0].changes[0] as Change) });
+    expect(kinds(comparePlans(twice, plan))[0]).toEqual(["refused", "refused"]);
+  });
+
+  it("calls a user stale whose UPN the plan names differently from the tenant, and refuses another profile file", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const relabelled = saved(plan);
+    (relabelled.users[0] as { userPrincipalName: string }).userPrincipalName = "SomeoneElse@contoso.com";
+    expect(verdict(comparePlans(relabelled, plan))).toEqual({
+      kind: "stale",
+      reason: "the tenant calls this user AdeleV@contoso.com, the plan SomeoneElse@contoso.com",
+    });
+    const refiled = saved(plan);
+    (refiled.users[0] as { file: string }).file = "profiles/other.yaml";
+    expect(verdict(comparePlans(refiled, plan))).toEqual({
+      kind: "refused",
+      reason: "the plan names profiles/other.yaml, the repository's profile is profiles/adelev.yaml",
+    });
+  });
+
+  it("refuses an edited action or sensitive flag when the values themselves still hold", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const action = saved(plan);
+    (action.users[0]?.changes[0] as Change).action = "add";
+    expect(verdict(comparePlans(action, plan))).toEqual({
+      kind: "refused",
+      reason: "the plan file's action was edited",
+    });
+    const flag = saved(plan);
+    (flag.users[0]?.changes[0] as Change).sensitive = true;
+    expect(verdict(comparePlans(flag, plan))).toEqual({
+      kind: "refused",
+      reason: "the plan file's sensitive flag was edited",
+    });
+  });
+
+  it("counts done only a path the profile still manages; a change injected at a path the tenant already holds is refused", () => {
+    const plan = planOf([wantTitle], [adele(), megan]);
+    const injected = saved(plan);
+    injected.users[0]?.changes.push({
+      ...(injected.users[0].changes[0] as Change),
+      path: "department",
+      before: null,
+      after: null,
+      action: "remove",
+    });
+    // Adele has no department in the tenant: "already so", but no profile asks for it.
+    expect(kinds(comparePlans(injected, plan))[0]).toEqual(["apply", "refused"]);
+  });
+
+  it("survives values of the wrong shape in an edited plan file without throwing", () => {
+    const spec: ProfileSpec = { upn: ADELE, manager: ALEX };
+    const plan = planOf([spec], [adele(), alex]);
+    const edited = saved(plan);
+    (edited.users[0]?.changes[0] as Change).after = { id: 5, userPrincipalName: ["x"] };
+    (edited.users[0]?.changes[0] as Change).before = "not an object";
+    expect(verdict(comparePlans(edited, plan))).toMatchObject({ kind: "refused" });
+    // A manager change injected for a user who already has the right manager: checked, not thrown on.
+    const settled = adele({ manager: { id: "id-alex", userPrincipalName: ALEX } });
+    const current = planOf([spec], [settled, alex]);
+    const injected = saved(current);
+    injected.users.push({ ...(edited.users[0] as PlannedUser) });
+    expect(verdict(comparePlans(injected, current))).toMatchObject({ kind: "refused" });
+    const photo = planOf([{ upn: ADELE, photo: { file: "photos/adele.jpg" } }], [adele()]);
+    const odd = saved(photo);
+    (odd.users[0]?.changes[0] as Change).after = { file: 7, hash: "zz" };
+    expect(verdict(comparePlans(odd, photo))).toMatchObject({ kind: "refused" });
   });
 });

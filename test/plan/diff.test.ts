@@ -1,7 +1,7 @@
+import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DiffInput, diff } from "../../src/plan/diff.js";
-import { authValueDigest } from "../../src/plan/diff-auth.js";
 import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
 import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
 
@@ -231,6 +231,25 @@ describe("users", () => {
     ]);
   });
 
+  it("protects by object id too, which survives a rename, and warns of an entry matching nobody", () => {
+    const result = run(
+      [{ upn: "Renamed@contoso.com", attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: "Renamed@contoso.com", id: "5E7C6A2B-1111-4222-8333-944455556666" })],
+      {
+        config: config({
+          // As roster.yaml loading leaves them: lower-cased.
+          protected: ["5e7c6a2b-1111-4222-8333-944455556666", "gone@contoso.com"],
+        }),
+      },
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "Renamed@contoso.com is protected in roster.yaml, but the profile would change jobTitle",
+    ]);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "roster.yaml protects gone@contoso.com, which matches no user in roster's scope of the tenant (a typo, or a renamed user: protect the object id)",
+    ]);
+  });
+
   it("marks every change to a user holding an admin role as sensitive, with a warning", () => {
     const result = run(
       [{ upn: ADELE, attributes: { jobTitle: "x" } }],
@@ -409,7 +428,10 @@ describe("authentication methods", () => {
     expect(result.users).toEqual([]);
   });
 
-  it("plans add, update and remove, masked before, canonical after, the method id and a digest", () => {
+  it("plans add, update and remove, masked before, canonical after, the method id and keyed digests", () => {
+    const key = "a key that is not in the plan";
+    // An oracle independent of the code under test: HMAC-SHA256 of Graph's canonical form.
+    const hmac = (value: string) => `hmac-sha256:${createHmac("sha256", key).update(value).digest("hex")}`;
     const result = run(
       [
         {
@@ -418,15 +440,17 @@ describe("authentication methods", () => {
         },
       ],
       [user({ userPrincipalName: ADELE, authentication: methods })],
+      { digestKey: key },
     );
     expect(result.users[0]?.changes).toEqual([
       expect.objectContaining({
         path: "authentication.mobile",
         action: "update",
-        before: "+1 ••••••0110",
+        before: "+1 ••••••••10",
         after: "+1 4255550199",
         methodId: "3179e48a-750b-4051-897c-87b9720928f7",
-        beforeDigest: authValueDigest("mobile", "+1 4255550110"),
+        beforeDigest: hmac("+1 4255550110"),
+        afterDigest: hmac("+1 4255550199"),
         sensitive: true,
       }),
       expect.objectContaining({
@@ -518,5 +542,27 @@ describe("convergence", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("mail", () => {
+  const holders = (address: string, ...upns: string[]) =>
+    new Map([[address, upns.map((upn) => ({ id: `id-${upn.toLowerCase()}`, userPrincipalName: upn }))]]);
+
+  it("plans a user's own secondary address as their mail, but not another user's", () => {
+    const users = [user({ userPrincipalName: ADELE, properties: { mail: "adele@contoso.com" } })];
+    const own = run([{ upn: ADELE, attributes: { mail: "a.vance@contoso.com" } }], users, {
+      actual: { ...tenantOf(users), mailHolders: holders("a.vance@contoso.com", ADELE) },
+    });
+    expect(changesOf(own)).toEqual([
+      { path: "mail", action: "update", before: "adele@contoso.com", after: "a.vance@contoso.com" },
+    ]);
+    const taken = run([{ upn: ADELE, attributes: { mail: "a.vance@contoso.com" } }], users, {
+      actual: { ...tenantOf(users), mailHolders: holders("a.vance@contoso.com", ALEX) },
+    });
+    expect(changesOf(taken)).toEqual([]);
+    expect(taken.errors.map((e) => e.message)).toEqual([
+      `${ADELE} cannot get mail a.vance@contoso.com: it is already an address of ${ALEX} (proxyAddresses), and Graph gives an address to one object only; remove it from ${ALEX} first, or choose another`,
+    ]);
   });
 });

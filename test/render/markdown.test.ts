@@ -107,7 +107,7 @@ describe("renderMarkdown", () => {
     expect(markdown.match(/<details>/g)).toHaveLength(3);
     expect(markdown.match(/<\/details>/g)).toHaveLength(3);
     expect(markdown).toContain(
-      '| ~ update ⚠️ **sensitive** | `authentication.mobile` | `"+1 ••••••0110"` | `"+1 ••••••0111"` | `profiles/sales/adele.vance.yaml:8:1` |',
+      '| ~ update ⚠️ **sensitive** | `authentication.mobile` | `"+1 ••••••••10"` | `"+1 ••••••••11"` | `profiles/sales/adele.vance.yaml:8:1` |',
     );
     expect(markdown).toContain(
       "| + add | `photo` | `null` | `photos/adele.jpg` | `profiles/sales/adele.vance.yaml:7:1` |",

@@ -57,6 +57,9 @@ function actionOf(before: unknown, after: unknown): ChangeAction {
   return "update";
 }
 
+/** A digest as a plan made with ROSTER_DIGEST_KEY holds it. */
+export const KEYED_DIGEST = `hmac-sha256:${"ab".repeat(32)}`;
+
 export function plannedUser(spec: UserSpec, index = 0): PlannedUser {
   const file = spec.file ?? `profiles/${spec.upn.split("@")[0]?.toLowerCase()}.yaml`;
   const roles = spec.roles ?? [];
@@ -72,7 +75,8 @@ export function plannedUser(spec: UserSpec, index = 0): PlannedUser {
       sensitive: c.sensitive ?? (kind === "authMethod" || c.path === "userPrincipalName" || roles.length > 0),
     };
     if (kind === "authMethod") {
-      change.beforeDigest = DIGEST;
+      change.beforeDigest = KEYED_DIGEST;
+      change.afterDigest = KEYED_DIGEST;
       if (c.before !== null) change.methodId = `method-${index}-${i}`;
     }
     return change;
@@ -171,9 +175,9 @@ export function samplePlan(): Plan {
             after: { userPrincipalName: "MeganB@contoso.com", id: "m1" },
           },
           { path: "photo", before: null, after: { file: "photos/adele.jpg", hash: "f0f0f0f0f0f0f0f0" } },
-          { path: "authentication.mobile", before: "+1 ••••••0110", after: PHONE_AFTER },
+          { path: "authentication.mobile", before: "+1 ••••••••10", after: PHONE_AFTER },
           { path: "authentication.email", before: null, after: EMAIL_AFTER },
-          { path: "authentication.office", before: "+1 ••••••0100", after: null },
+          { path: "authentication.office", before: "+1 ••••••••00", after: null },
         ],
       },
       {

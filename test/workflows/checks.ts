@@ -11,6 +11,7 @@ export interface Step {
   run?: string;
   if?: string;
   shell?: string;
+  "continue-on-error"?: unknown;
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
 }
@@ -64,18 +65,57 @@ export const DESIRED_STATE_PATHS = ["profiles/**", "photos/**", "roster.yaml"];
 export const PLAN_MARKER = "<!-- roster-plan -->";
 export const FORK_CONDITION = "github.event.pull_request.head.repo.full_name == github.repository";
 
-/** The only actions allowed, each pinned to this major version. */
-export const PINNED_ACTIONS: Record<string, string> = {
-  "actions/checkout": "v4",
-  "actions/setup-node": "v4",
-  "actions/github-script": "v7",
-  "actions/upload-artifact": "v4",
-  "actions/download-artifact": "v4",
-  "actions/cache": "v4",
+/**
+ * The only actions allowed, each pinned to one commit: a tag can be moved to other code, a commit
+ * cannot. The tag that commit had is written beside it (`uses: actions/checkout@<sha> # v4.2.2`).
+ * Upgrading an action means changing the SHA and the comment in the workflows and here.
+ */
+export const PINNED_ACTIONS: Record<string, { sha: string; tag: string }> = {
+  "actions/checkout": { sha: "11bd71901bbe5b1630ceea73d27597364c9af683", tag: "v4.2.2" },
+  "actions/setup-node": { sha: "49933ea5288caeca8642d1e84afbd3f7d6820020", tag: "v4.4.0" },
+  "actions/github-script": { sha: "60a0d83039c74a4aee543508d2ffcb1c3799cdea", tag: "v7.0.1" },
+  "actions/upload-artifact": { sha: "ea165f8d65b6e75b540449e92b4886f43607fa02", tag: "v4.6.2" },
+  "actions/download-artifact": { sha: "d3f86a106a0bac45b974a628896c90dbdf5c8093", tag: "v4.3.0" },
+  "actions/cache": { sha: "5a3ec84eff668545956fd18022155c47e93e2684", tag: "v4.2.3" },
 };
 
 /** Repository variables the workflows may read (README, "Setting up Azure and GitHub"). */
-export const KNOWN_VARIABLES = ["AZURE_TENANT_ID", "ROSTER_PLAN_CLIENT_ID", "ROSTER_APPLY_CLIENT_ID"];
+export const KNOWN_VARIABLES = [
+  "AZURE_TENANT_ID",
+  "ROSTER_PLAN_CLIENT_ID",
+  "ROSTER_DRIFT_CLIENT_ID",
+  "ROSTER_APPLY_CLIENT_ID",
+  "ROSTER_GRAPH_URL",
+];
+
+/** Where every job that talks to Graph sends its token: Microsoft Graph, unless the variable says otherwise. */
+export const GRAPH_URL = "vars.ROSTER_GRAPH_URL || 'https://graph.microsoft.com'";
+
+/**
+ * The app each job that signs in uses, by the variable holding its client id, and the federated
+ * credential subject that app trusts (README, "Federated credentials"). One app per job:
+ * - roster-plan: pull-request plans, whose code anyone who can push a branch controls, so it holds
+ *   no permission to read authentication methods;
+ * - roster-drift: read-only too, authentication methods included, for code on main only;
+ * - roster-apply: the write app, for the production environment only.
+ */
+export const SIGN_IN: Record<string, { variable: string; app: string; subject: string }> = {
+  "plan.yml/plan": {
+    variable: "ROSTER_PLAN_CLIENT_ID",
+    app: "roster-plan",
+    subject: "repo:ORG/REPO:pull_request",
+  },
+  "drift.yml/plan": {
+    variable: "ROSTER_DRIFT_CLIENT_ID",
+    app: "roster-drift",
+    subject: "repo:ORG/REPO:ref:refs/heads/main",
+  },
+  "apply.yml/apply": {
+    variable: "ROSTER_APPLY_CLIENT_ID",
+    app: "roster-apply",
+    subject: "repo:ORG/REPO:environment:production",
+  },
+};
 
 /** The one job that may write to the repository: it pushes the apply record (refs/notes/roster). */
 export const CONTENTS_WRITE_JOBS = ["apply.yml/record"];
@@ -90,6 +130,9 @@ export const EXPECTED_PERMISSIONS: Record<string, Record<string, string>> = {
   "drift.yml/issue": { issues: "write" },
   "ci.yml/test": { contents: "read" },
 };
+
+/** A GitHub expression, `${{ … }}`, as the workflows write it. */
+export const expression = (e: string) => `\${{ ${e} }}`;
 
 export const allJobs = (workflows: Workflows): [string, Job][] =>
   Object.entries(workflows).flatMap(([file, { doc }]) =>
@@ -120,6 +163,14 @@ const findRun = (job: Job | undefined, pattern: RegExp): Step | undefined =>
   stepsOf(job).find((s) => typeof s.run === "string" && pattern.test(s.run));
 const findUses = (job: Job | undefined, action: string): Step[] =>
   stepsOf(job).filter((s) => s.uses?.split("@")[0] === action);
+
+// npm's commands that install packages (with their aliases), and whether they follow the lockfile.
+const NPM_INSTALL =
+  /\bnpm\s+(ci|clean-install|ic|install-clean|isntall-clean|install|i|in|ins|inst|insta|instal|isnt|isnta|isntal|isntall|add|install-test|it|install-ci-test|cit)\b[^\n;&|]*/g;
+/** A command line that runs roster (not a message that names it). */
+const rosterRun = (commands: string) =>
+  new RegExp(`\\b(?:npx(?:\\s+--no-install)?\\s+roster|node\\s+\\S*dist/bin\\.js)\\s+(?:${commands})\\b`);
+const ROSTER_RUN = rosterRun("validate|plan|apply");
 
 /** Rules every workflow follows. */
 export function checkAll(workflows: Workflows): string[] {
@@ -164,7 +215,11 @@ export function checkAll(workflows: Workflows): string[] {
       const [action, ref] = step.uses.split("@");
       const pinned = PINNED_ACTIONS[action!];
       if (pinned === undefined) problems.push(`${key}: action ${step.uses} is not on the allowed list`);
-      else if (ref !== pinned) problems.push(`${key}: ${action} must be pinned to @${pinned}, found @${ref}`);
+      else if (ref !== pinned.sha)
+        problems.push(
+          `${key}: ${action} must be pinned to the commit ${pinned.sha} (${pinned.tag}), found @${ref}` +
+            (/^[0-9a-f]{40}$/.test(ref ?? "") ? "" : ": a tag or branch can be moved to other code"),
+        );
       if (
         action === "actions/setup-node" &&
         (String(step.with?.["node-version"]) !== "20" || step.with?.cache !== "npm")
@@ -174,17 +229,138 @@ export function checkAll(workflows: Workflows): string[] {
         problems.push(`${key}: checkout must set persist-credentials: false`);
     }
   }
-  for (const [key, job] of allJobs(workflows)) {
-    const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
-    if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
-      problems.push(`${key}: only the apply job may sign in as the write app`);
-    if (key === "apply.yml/apply" && !clientId.includes("vars.ROSTER_APPLY_CLIENT_ID"))
-      problems.push(`${key}: must sign in as vars.ROSTER_APPLY_CLIENT_ID`);
-    if (key !== "apply.yml/apply" && signsIn(job) && !clientId.includes("vars.ROSTER_PLAN_CLIENT_ID"))
-      problems.push(`${key}: must sign in as the read-only app vars.ROSTER_PLAN_CLIENT_ID`);
-    if (signsIn(job) && !String(job.env?.AZURE_TENANT_ID ?? "").includes("vars.AZURE_TENANT_ID"))
-      problems.push(`${key}: AZURE_TENANT_ID must come from vars.AZURE_TENANT_ID`);
+  problems.push(...checkPinComments(workflows));
+  for (const [key, job] of allJobs(workflows)) problems.push(...checkInstall(key, job));
+  for (const [key, job] of allJobs(workflows))
+    problems.push(...checkSignIn(key, job), ...checkGraphUrl(key, job));
+  return problems;
+}
+
+/**
+ * roster plan and apply get the Graph URL from the workflow (--graph-url), never from roster.yaml,
+ * which a pull request can change: the token goes to Microsoft Graph whatever the repository says.
+ */
+function checkGraphUrl(key: string, job: Job): string[] {
+  const steps = stepsOf(job).filter((s) => rosterRun("plan|apply").test(s.run ?? ""));
+  if (steps.length === 0) return [];
+  const problems: string[] = [];
+  if (job.env?.ROSTER_GRAPH_URL !== expression(GRAPH_URL))
+    problems.push(`${key}: the job must set ROSTER_GRAPH_URL: ${expression(GRAPH_URL)}`);
+  for (const s of steps)
+    if (!s.run!.includes('--graph-url "$ROSTER_GRAPH_URL"'))
+      problems.push(
+        `${key}: roster must be given --graph-url "$ROSTER_GRAPH_URL" (roster.yaml, which a pull request can change, must not decide where the token goes)`,
+      );
+  return problems;
+}
+
+/** Each job signs in as its own app (SIGN_IN), named on the job, where these rules read it. */
+function checkSignIn(key: string, job: Job): string[] {
+  const problems: string[] = [];
+  const clientId = String(job.env?.AZURE_CLIENT_ID ?? "");
+  const expected = SIGN_IN[key];
+  if (clientId.includes("ROSTER_APPLY_CLIENT_ID") && key !== "apply.yml/apply")
+    problems.push(`${key}: only the apply job may sign in as the write app`);
+  for (const s of stepsOf(job))
+    if (s.env && ("AZURE_CLIENT_ID" in s.env || "AZURE_TENANT_ID" in s.env))
+      problems.push(`${key}: a step sets AZURE_CLIENT_ID or AZURE_TENANT_ID: set them on the job`);
+  const wanted = expression(`vars.${expected?.variable}`);
+  if (expected && clientId !== wanted)
+    problems.push(
+      `${key}: must sign in as ${expected.app} (AZURE_CLIENT_ID: ${wanted}), found ${JSON.stringify(clientId)}`,
+    );
+  if (!expected && signsIn(job)) problems.push(`${key}: signs in, but SIGN_IN names no app for this job`);
+  if (signsIn(job) && job.env?.AZURE_TENANT_ID !== expression("vars.AZURE_TENANT_ID"))
+    problems.push(`${key}: AZURE_TENANT_ID must come from vars.AZURE_TENANT_ID`);
+  return problems;
+}
+
+/**
+ * Every `uses:` line names its pinned tag in a comment, so a reader (and a review of an upgrade)
+ * sees which release the SHA is: `uses: actions/checkout@<sha> # v4.2.2`. YAML drops comments, so
+ * this reads the text.
+ */
+function checkPinComments(workflows: Workflows): string[] {
+  const problems: string[] = [];
+  for (const [file, { text }] of Object.entries(workflows)) {
+    text.split("\n").forEach((line, index) => {
+      const match = /^\s*(?:-\s+)?uses:\s*(\S+?)@(\S+)\s*(.*)$/.exec(line);
+      if (!match) return;
+      const [, action, ref, rest] = match;
+      const pinned = PINNED_ACTIONS[action!];
+      if (!pinned || ref !== pinned.sha) return; // reported with the job above
+      if (rest!.trim() !== `# ${pinned.tag}`)
+        problems.push(
+          `${file}:${index + 1}: ${action}@${ref} needs the comment "# ${pinned.tag}" naming its tag, found ${JSON.stringify(rest!.trim())}`,
+        );
+    });
   }
+  return problems;
+}
+
+/**
+ * Installing runs no package's code: every install is `npm ci --ignore-scripts` (exactly the
+ * lockfile, whose integrity hashes npm checks; no preinstall/install/postinstall/prepare script),
+ * followed by the one build roster needs, `npm run build`, before roster runs. `npx` never
+ * downloads: `--no-install` runs the repository's own `roster` bin or fails.
+ */
+function checkInstall(key: string, job: Job): string[] {
+  const problems: string[] = [];
+  const steps = stepsOf(job);
+  // position of the first match: [step index, offset in its script]
+  const first = (pattern: RegExp): [number, number] | undefined => {
+    for (const [i, s] of steps.entries()) {
+      const at = (s.run ?? "").search(pattern);
+      if (at >= 0) return [i, at];
+    }
+    return undefined;
+  };
+  const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  for (const s of steps) {
+    for (const [command, verb] of (s.run ?? "").matchAll(NPM_INSTALL)) {
+      const line = command.trim();
+      if (!/^(ci|clean-install|ic|install-clean|isntall-clean)$/.test(verb!))
+        problems.push(`${key}: "${line}": install exactly the lockfile with npm ci --ignore-scripts`);
+      else if (!/\s--ignore-scripts\b/.test(line))
+        problems.push(
+          `${key}: "${line}" runs packages' install scripts in a job with the workflow's tokens: pass --ignore-scripts (then npm run build)`,
+        );
+    }
+    for (const match of (s.run ?? "").matchAll(/\bnpx\b(?!\s+--no-install\b)[^\n]*/g))
+      problems.push(
+        `${key}: "${match[0].trim()}" without --no-install may download a package from the registry and run it`,
+      );
+  }
+  const install = first(/\bnpm\s+ci\b/);
+  const roster = first(ROSTER_RUN);
+  if (install && roster) {
+    const build = first(/\bnpm\s+run\s+build\b/);
+    if (!build || !before(install, build) || !before(build, roster))
+      problems.push(
+        `${key}: npm run build must come after npm ci --ignore-scripts and before roster runs (no prepare script builds dist/)`,
+      );
+  }
+  return problems;
+}
+
+/**
+ * Every push to a pull request plans again, so the sticky comment is never an older commit's plan:
+ * no paths or paths-ignore filter (a push changing only src/, the lockfile or a workflow changes
+ * the plan too), and the default activity types, or a list that keeps synchronize (a push).
+ */
+function checkPlansEveryPush(doc: Workflow): string[] {
+  const problems: string[] = [];
+  const trigger = (doc.on?.pull_request ?? {}) as Record<string, unknown>;
+  for (const filter of ["paths", "paths-ignore"])
+    if (trigger[filter] !== undefined)
+      problems.push(
+        `plan.yml: pull_request ${filter} filter ${JSON.stringify(trigger[filter])}: a push it skips (one changing only src/, the lockfile or a workflow) would leave the previous plan comment up`,
+      );
+  const types = trigger.types as string[] | undefined;
+  if (types !== undefined && !["opened", "synchronize", "reopened"].every((t) => types.includes(t)))
+    problems.push(
+      `plan.yml: pull_request types ${JSON.stringify(types)} must include opened, synchronize and reopened (synchronize is a push)`,
+    );
   return problems;
 }
 
@@ -195,8 +371,7 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   const problems: string[] = [];
   if (!sameSet(onKeys(doc), ["pull_request"]))
     problems.push(`plan.yml: triggers ${onKeys(doc)}, expected pull_request`);
-  if (!sameSet(triggerPaths(doc, "pull_request"), DESIRED_STATE_PATHS))
-    problems.push(`plan.yml: pull_request paths ${triggerPaths(doc, "pull_request")}`);
+  problems.push(...checkPlansEveryPush(doc));
   if (/\bsecrets\s*\.|\bsecrets\s*\[|secrets:\s*inherit/.test(text)) problems.push("plan.yml: uses secrets");
   const concurrency = concurrencyOf(doc.concurrency);
   if (!concurrency?.group.includes("github.event.pull_request.number") || concurrency.cancel !== true)
@@ -225,6 +400,10 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
   if (!plan) return [...problems, "plan.yml: no plan job"];
   if (!findRun(plan, /^npm ci\b/m)) problems.push("plan.yml/plan: no npm ci");
   const planStep = findRun(plan, /\broster plan\b/);
+  if (planStep && !/\s--no-auth-methods\b/.test(planStep.run ?? ""))
+    problems.push(
+      "plan.yml/plan: roster plan must pass --no-auth-methods: the pull request's code runs with this job's token, and roster-plan may not read authentication methods",
+    );
   const flags = [
     "--changed-since HEAD^1",
     "--out plan.json",
@@ -310,7 +489,8 @@ export function checkApplyWorkflow(workflows: Workflows): string[] {
   if (!concurrency?.group.includes("vars.AZURE_TENANT_ID"))
     problems.push("apply.yml/apply: concurrency group must be per tenant (vars.AZURE_TENANT_ID)");
   if (concurrency?.cancel !== false) problems.push("apply.yml/apply: cancel-in-progress must be false");
-  const step = findRun(apply, /\broster apply\b/);
+  problems.push(...checkTipOfMain(apply));
+  const step = findRun(apply, rosterRun("apply"));
   if (!step?.run?.includes("--auto-approve") || !step.run.includes("--report apply-report.json"))
     problems.push("apply.yml/apply: must run roster apply --auto-approve --report apply-report.json");
   problems.push(...checkApplyRecord(doc, apply, step));
@@ -320,6 +500,48 @@ export function checkApplyWorkflow(workflows: Workflows): string[] {
   if (!upload) problems.push("apply.yml/apply: apply-report.json is not uploaded");
   else if (!String(upload.if ?? "").includes("always()"))
     problems.push("apply.yml/apply: the report must be uploaded even when apply fails");
+  return problems;
+}
+
+/** What the apply job checks out: the commit pushed, or for a manual run the tip of main. */
+export const APPLY_CHECKOUT_REF =
+  "github.event_name == 'workflow_dispatch' && 'refs/heads/main' || github.sha";
+
+/**
+ * Only the tip of main is applied. A re-run checks out its original commit, which after newer
+ * merges would put their values back: the job compares its checkout (git rev-parse HEAD) with the
+ * tip of main (git ls-remote), first thing after the checkout, and fails the job otherwise. A
+ * manual run checks out refs/heads/main, so it applies the tip whenever it is run or re-run.
+ */
+function checkTipOfMain(apply: Job): string[] {
+  const problems: string[] = [];
+  const steps = stepsOf(apply);
+  const checkout = findUses(apply, "actions/checkout")[0];
+  if (checkout?.with?.ref !== expression(APPLY_CHECKOUT_REF))
+    problems.push(
+      `apply.yml/apply: the checkout must take the tip of main for a manual run (ref: ${expression(APPLY_CHECKOUT_REF)})`,
+    );
+  const tip = steps.find(
+    (s) => /git\s+rev-parse\s+HEAD/.test(s.run ?? "") && /ls-remote\b.*refs\/heads\/main/.test(s.run ?? ""),
+  );
+  if (!tip)
+    return [
+      ...problems,
+      "apply.yml/apply: no step refuses a commit that is not the tip of main (git rev-parse HEAD against git ls-remote … refs/heads/main): a re-run of an old run would undo the merges since",
+    ];
+  if (checkout === undefined || steps[steps.indexOf(checkout) + 1] !== tip)
+    problems.push(
+      "apply.yml/apply: the tip-of-main check must be the first step after the checkout, before anything is installed or applied",
+    );
+  const run = tip.run!;
+  if (tip.if !== undefined || tip["continue-on-error"] !== undefined)
+    problems.push(
+      "apply.yml/apply: the tip-of-main check must always run and fail the job (no if:, no continue-on-error)",
+    );
+  if (!/::error\b/.test(run) || !/GITHUB_STEP_SUMMARY/.test(run) || !/exit 1/.test(run))
+    problems.push(
+      "apply.yml/apply: the tip-of-main check must say why in an ::error annotation and the job summary, and exit 1",
+    );
   return problems;
 }
 
@@ -378,6 +600,8 @@ export function checkDriftWorkflow(workflows: Workflows): string[] {
     problems.push("drift.yml/plan: must read the whole tenant, not --changed-since");
   if (!step?.run?.includes("--detailed-exitcode") || !step.run.includes("--format markdown"))
     problems.push("drift.yml/plan: must run roster plan --detailed-exitcode --format markdown");
+  if (step?.run && /--no-auth-methods/.test(step.run))
+    problems.push("drift.yml/plan: the drift check must read authentication methods (no --no-auth-methods)");
   if (plan?.if?.trim() !== "github.ref == 'refs/heads/main'")
     problems.push("drift.yml/plan: must only run on refs/heads/main (the federated subject)");
   if (!plan?.outputs?.exitcode?.includes("steps.plan.outputs.exitcode"))

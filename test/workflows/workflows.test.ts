@@ -169,12 +169,28 @@ describe("structure", () => {
       /pull_request_target/,
     ],
     [
-      "a missing path filter",
+      "a paths filter that skips pushes changing only code (as before issue 16)",
       (w) => {
-        (w["plan.yml"]!.doc.on.pull_request as { paths: string[] }).paths.pop();
+        w["plan.yml"]!.doc.on.pull_request = { paths: ["profiles/**", "photos/**", "roster.yaml"] };
       },
       checkPlanWorkflow,
-      /pull_request paths/,
+      /^plan\.yml: pull_request paths filter \["profiles\/\*\*","photos\/\*\*","roster\.yaml"\]: a push it skips \(one changing only src\/, the lockfile or a workflow\) would leave the previous plan comment up$/,
+    ],
+    [
+      "a paths-ignore filter",
+      (w) => {
+        w["plan.yml"]!.doc.on.pull_request = { "paths-ignore": ["docs/**"] };
+      },
+      checkPlanWorkflow,
+      /^plan\.yml: pull_request paths-ignore filter/,
+    ],
+    [
+      "plans only when a pull request is opened",
+      (w) => {
+        w["plan.yml"]!.doc.on.pull_request = { types: ["opened", "reopened"] };
+      },
+      checkPlanWorkflow,
+      /^plan\.yml: pull_request types \["opened","reopened"\] must include opened, synchronize and reopened/,
     ],
     [
       "plan concurrency without cancel-in-progress",
@@ -213,7 +229,7 @@ describe("structure", () => {
     [
       "the plan job's checkout without the base commit",
       (w) => {
-        const s = step(job(w, "plan.yml", "plan"), (x) => x.uses === "actions/checkout@v4");
+        const s = step(job(w, "plan.yml", "plan"), (x) => x.uses?.startsWith("actions/checkout@") === true);
         delete s.with!["fetch-depth"];
       },
       checkPlanWorkflow,
@@ -396,7 +412,63 @@ describe("structure", () => {
         job(w, "apply.yml", "apply").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_PLAN_CLIENT_ID");
       },
       checkAll,
-      /must sign in as vars\.ROSTER_APPLY_CLIENT_ID/,
+      /^apply\.yml\/apply: must sign in as roster-apply \(AZURE_CLIENT_ID: \$\{\{ vars\.ROSTER_APPLY_CLIENT_ID \}\}\), found "\$\{\{ vars\.ROSTER_PLAN_CLIENT_ID \}\}"$/,
+    ],
+    [
+      "the drift check signing in as the pull-request app (as before issue 16)",
+      (w) => {
+        job(w, "drift.yml", "plan").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_PLAN_CLIENT_ID");
+      },
+      checkAll,
+      /^drift\.yml\/plan: must sign in as roster-drift \(AZURE_CLIENT_ID: \$\{\{ vars\.ROSTER_DRIFT_CLIENT_ID \}\}\), found "\$\{\{ vars\.ROSTER_PLAN_CLIENT_ID \}\}"$/,
+    ],
+    [
+      "the pull-request plan signing in as the drift app, which reads authentication methods",
+      (w) => {
+        job(w, "plan.yml", "plan").env!.AZURE_CLIENT_ID = expr("vars.ROSTER_DRIFT_CLIENT_ID");
+      },
+      checkAll,
+      /^plan\.yml\/plan: must sign in as roster-plan \(AZURE_CLIENT_ID: \$\{\{ vars\.ROSTER_PLAN_CLIENT_ID \}\}\)/,
+    ],
+    [
+      "a step choosing another app",
+      (w) => {
+        step(job(w, "plan.yml", "plan"), (s) => /roster plan/.test(s.run ?? "")).env = {
+          AZURE_CLIENT_ID: expr("vars.ROSTER_DRIFT_CLIENT_ID"),
+        };
+      },
+      checkAll,
+      /^plan\.yml\/plan: a step sets AZURE_CLIENT_ID or AZURE_TENANT_ID: set them on the job$/,
+    ],
+    [
+      "a job signing in that no app is meant for",
+      (w) => {
+        const j = job(w, "ci.yml", "test");
+        j.env = {
+          AZURE_CLIENT_ID: expr("vars.ROSTER_DRIFT_CLIENT_ID"),
+          AZURE_TENANT_ID: expr("vars.AZURE_TENANT_ID"),
+        };
+      },
+      checkAll,
+      /^ci\.yml\/test: signs in, but SIGN_IN names no app for this job$/,
+    ],
+    [
+      "a pull-request plan that reads authentication methods (as before issue 16)",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --no-auth-methods", "");
+      },
+      checkPlanWorkflow,
+      /^plan\.yml\/plan: roster plan must pass --no-auth-methods: the pull request's code runs with this job's token, and roster-plan may not read authentication methods$/,
+    ],
+    [
+      "a drift check that leaves authentication methods out",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace("roster plan", "roster plan --no-auth-methods");
+      },
+      checkDriftWorkflow,
+      /drift check must read authentication methods/,
     ],
     [
       "a misspelt variable",
@@ -407,13 +479,38 @@ describe("structure", () => {
       /unknown variable vars\.ROSTER_PLAN_CLIENTID/,
     ],
     [
-      "an action pinned to another major",
+      "an action pinned by a tag (as before issue 16)",
       (w) => {
         step(job(w, "ci.yml", "test"), (s) => s.uses?.startsWith("actions/checkout") === true).uses =
-          "actions/checkout@v3";
+          "actions/checkout@v4";
       },
       checkAll,
-      /actions\/checkout must be pinned to @v4/,
+      /^ci\.yml\/test: actions\/checkout must be pinned to the commit 11bd71901bbe5b1630ceea73d27597364c9af683 \(v4\.2\.2\), found @v4: a tag or branch can be moved to other code$/,
+    ],
+    [
+      "an action pinned to another commit",
+      (w) => {
+        step(job(w, "plan.yml", "plan"), (s) => s.uses?.startsWith("actions/github-script") === true).uses =
+          "actions/github-script@0000000000000000000000000000000000000000";
+      },
+      checkAll,
+      /^plan\.yml\/plan: actions\/github-script must be pinned to the commit 60a0d83039c74a4aee543508d2ffcb1c3799cdea \(v7\.0\.1\), found @0{40}$/,
+    ],
+    [
+      "a pinned action without the comment naming its tag",
+      (w) => {
+        w["ci.yml"]!.text = w["ci.yml"]!.text.replace(" # v4.2.2", "");
+      },
+      checkAll,
+      /^ci\.yml:\d+: actions\/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 needs the comment "# v4\.2\.2" naming its tag, found ""$/,
+    ],
+    [
+      "a pinned action whose comment names another tag",
+      (w) => {
+        w["drift.yml"]!.text = w["drift.yml"]!.text.replace("# v7.0.1", "# v7.0.2");
+      },
+      checkAll,
+      /^drift\.yml:\d+: actions\/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea needs the comment "# v7\.0\.1"/,
     ],
     [
       "an action off the allowed list",
@@ -422,6 +519,69 @@ describe("structure", () => {
       },
       checkAll,
       /azure\/login@v2 is not on the allowed list/,
+    ],
+    [
+      "npm ci running install scripts beside the OIDC token (as before issue 16)",
+      (w) => {
+        const s = step(job(w, "apply.yml", "apply"), (x) => /npm ci/.test(x.run ?? ""));
+        s.run = "npm ci --no-audit --no-fund";
+      },
+      checkAll,
+      /^apply\.yml\/apply: "npm ci --no-audit --no-fund" runs packages' install scripts in a job with the workflow's tokens: pass --ignore-scripts/,
+    ],
+    [
+      "npm install instead of npm ci",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /npm ci/.test(x.run ?? ""));
+        s.run = "npm install --ignore-scripts";
+      },
+      checkAll,
+      /^drift\.yml\/plan: "npm install --ignore-scripts": install exactly the lockfile with npm ci --ignore-scripts$/,
+    ],
+    [
+      "no build after npm ci --ignore-scripts",
+      (w) => {
+        const j = job(w, "plan.yml", "plan");
+        j.steps = j.steps!.filter((s) => !/npm run build/.test(s.run ?? ""));
+      },
+      checkAll,
+      /^plan\.yml\/plan: npm run build must come after npm ci --ignore-scripts and before roster runs/,
+    ],
+    [
+      "the build after roster runs",
+      (w) => {
+        const j = job(w, "plan.yml", "validate");
+        const build = step(j, (s) => /npm run build/.test(s.run ?? ""));
+        j.steps = [...j.steps!.filter((s) => s !== build), build];
+      },
+      checkAll,
+      /^plan\.yml\/validate: npm run build must come after npm ci/,
+    ],
+    [
+      "npx allowed to download a package",
+      (w) => {
+        step(job(w, "plan.yml", "validate"), (s) => /roster validate/.test(s.run ?? "")).run =
+          "npx roster validate";
+      },
+      checkAll,
+      /^plan\.yml\/validate: "npx roster validate" without --no-install may download a package from the registry and run it$/,
+    ],
+    [
+      "a plan that takes the Graph URL from roster.yaml",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(' --graph-url "$ROSTER_GRAPH_URL"', "");
+      },
+      checkAll,
+      /^drift\.yml\/plan: roster must be given --graph-url "\$ROSTER_GRAPH_URL" \(roster\.yaml, which a pull request can change, must not decide where the token goes\)$/,
+    ],
+    [
+      "a Graph URL without Microsoft's default",
+      (w) => {
+        job(w, "apply.yml", "apply").env!.ROSTER_GRAPH_URL = expr("vars.ROSTER_GRAPH_URL");
+      },
+      checkAll,
+      /^apply\.yml\/apply: the job must set ROSTER_GRAPH_URL: \$\{\{ vars\.ROSTER_GRAPH_URL \|\| 'https:\/\/graph\.microsoft\.com' \}\}$/,
     ],
     [
       "Node 18",
@@ -494,9 +654,58 @@ describe("structure", () => {
       /apply\.yml: triggers/,
     ],
     [
+      "apply without the tip-of-main check (as before issue 16)",
+      (w) => {
+        const j = job(w, "apply.yml", "apply");
+        j.steps = j.steps!.filter((s) => !/ls-remote/.test(s.run ?? ""));
+      },
+      checkApplyWorkflow,
+      /^apply\.yml\/apply: no step refuses a commit that is not the tip of main \(git rev-parse HEAD against git ls-remote … refs\/heads\/main\): a re-run of an old run would undo the merges since$/,
+    ],
+    [
+      "the tip-of-main check after npm ci",
+      (w) => {
+        const j = job(w, "apply.yml", "apply");
+        const tip = step(j, (s) => /ls-remote/.test(s.run ?? ""));
+        const steps = j.steps!.filter((s) => s !== tip);
+        steps.splice(steps.findIndex((s) => /npm ci/.test(s.run ?? "")) + 1, 0, tip);
+        j.steps = steps;
+      },
+      checkApplyWorkflow,
+      /tip-of-main check must be the first step after the checkout/,
+    ],
+    [
+      "a tip-of-main check allowed to fail",
+      (w) => {
+        step(job(w, "apply.yml", "apply"), (s) => /ls-remote/.test(s.run ?? ""))["continue-on-error"] = true;
+      },
+      checkApplyWorkflow,
+      /tip-of-main check must always run and fail the job/,
+    ],
+    [
+      "a tip-of-main check that does not say why",
+      (w) => {
+        const s = step(job(w, "apply.yml", "apply"), (x) => /ls-remote/.test(x.run ?? ""));
+        s.run = s.run!.replaceAll("::error", "refused").replaceAll("GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT");
+      },
+      checkApplyWorkflow,
+      /::error annotation and the job summary/,
+    ],
+    [
+      "a manual run applying the commit it was started on (its re-run would apply an old one)",
+      (w) => {
+        delete step(job(w, "apply.yml", "apply"), (s) => s.uses?.startsWith("actions/checkout") === true)
+          .with!.ref;
+      },
+      checkApplyWorkflow,
+      /the checkout must take the tip of main for a manual run/,
+    ],
+    [
       "apply without --auto-approve",
       (w) => {
-        const s = step(job(w, "apply.yml", "apply"), (x) => /roster apply/.test(x.run ?? ""));
+        const s = step(job(w, "apply.yml", "apply"), (x) =>
+          /npx --no-install roster apply/.test(x.run ?? ""),
+        );
         s.run = s.run!.replace("--auto-approve ", "");
       },
       checkApplyWorkflow,
@@ -524,7 +733,9 @@ describe("structure", () => {
     [
       "apply without --git-note",
       (w) => {
-        const s = step(job(w, "apply.yml", "apply"), (x) => /roster apply/.test(x.run ?? ""));
+        const s = step(job(w, "apply.yml", "apply"), (x) =>
+          /npx --no-install roster apply/.test(x.run ?? ""),
+        );
         s.run = s.run!.replace(" --git-note", "");
       },
       checkApplyWorkflow,
@@ -674,7 +885,11 @@ describe("plan.yml scripts", () => {
     [2, "2"],
     [1, "1"],
   ])("the plan step succeeds on exit %i and records it", (exit, recorded) => {
-    const result = runStep(planRun, { stubExit: exit, stubStdout: `${PLAN_MARKER}\n### roster plan\n` });
+    const result = runStep(planRun, {
+      stubExit: exit,
+      stubStdout: `${PLAN_MARKER}\n### roster plan\n`,
+      env: { ROSTER_GRAPH_URL: "https://graph.microsoft.com" },
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.outputs.exitcode).toBe(recorded);
     expect(readFileSync(join(result.cwd, "plan.md"), "utf8")).toContain(PLAN_MARKER);
@@ -683,6 +898,9 @@ describe("plan.yml scripts", () => {
         "--no-install",
         "roster",
         "plan",
+        "--graph-url",
+        "https://graph.microsoft.com",
+        "--no-auth-methods",
         "--changed-since",
         "HEAD^1",
         "--out",
@@ -725,6 +943,9 @@ describe("plan.yml scripts", () => {
       expect(github.comments).toHaveLength(1);
       expect(github.comments[0]!.body.startsWith(planMd)).toBe(true);
       expect(github.comments[0]!.body).toContain("0123456789ab");
+      expect(github.comments[0]!.body).toContain(
+        "Pull-request plans do not read authentication methods: review their changes in the diff of `profiles/`; the apply after the merge plans them in full.",
+      );
       expect(github.calls[1]!.params.issue_number).toBe(7);
     });
 
@@ -779,24 +1000,122 @@ describe("plan.yml scripts", () => {
   });
 });
 
+/** The job environment the workflows give roster's steps (ROSTER_GRAPH_URL from the variable's default). */
+const GRAPH = { ROSTER_GRAPH_URL: "https://graph.microsoft.com" };
+
 describe("apply.yml scripts", () => {
-  const applyRun = runOf(job(workflows, "apply.yml", "apply"), /roster apply/);
+  const applyRun = runOf(job(workflows, "apply.yml", "apply"), /npx --no-install roster apply/);
 
   it("runs roster apply with --auto-approve and the report, and fails when it fails", () => {
-    const ok = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "" } });
+    const ok = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "" } });
     expect(ok.status).toBe(0);
     expect(ok.npxCalls).toEqual([
-      ["--no-install", "roster", "apply", "--auto-approve", "--report", "apply-report.json", "--git-note"],
+      [
+        "--no-install",
+        "roster",
+        "apply",
+        "--graph-url",
+        "https://graph.microsoft.com",
+        "--auto-approve",
+        "--report",
+        "apply-report.json",
+        "--git-note",
+      ],
     ]);
-    expect(runStep(applyRun, { stubExit: 1, env: { ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
+    expect(runStep(applyRun, { stubExit: 1, env: { ...GRAPH, ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
   });
 
   it("passes --allow-mass-change only when the manual run asks for it", () => {
-    const result = runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "true" } });
+    const result = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "true" } });
     expect(result.npxCalls[0]).toContain("--allow-mass-change");
-    expect(runStep(applyRun, { env: { ALLOW_MASS_CHANGE: "false" } }).npxCalls[0]).not.toContain(
+    expect(runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "false" } }).npxCalls[0]).not.toContain(
       "--allow-mass-change",
     );
+  });
+});
+
+/** git with a fixed identity and no user or system configuration. */
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+  });
+
+describe("apply.yml: only the tip of main is applied", () => {
+  const tipRun = runOf(job(workflows, "apply.yml", "apply"), /ls-remote/);
+  const root = mkdtempSync(join(tmpdir(), "roster-tip-"));
+  const origin = join(root, "origin.git");
+  const work = join(root, "work");
+  const env = { GITHUB_SERVER_URL: `file://${root}`, GITHUB_REPOSITORY: "origin", GH_TOKEN: "s3cret-token" };
+  const commit = (message: string) => {
+    git(work, "commit", "-q", "--allow-empty", "-m", message);
+    git(work, "push", "-q", `file://${origin}`, "main");
+    return git(work, "rev-parse", "HEAD").trim();
+  };
+  /** The apply job's checkout of `commit`, as a push's run (or its re-run) makes it. */
+  const checkout = (commit: string) => {
+    const dir = mkdtempSync(join(root, "checkout-"));
+    git(root, "clone", "-q", `file://${origin}`, dir);
+    git(dir, "checkout", "-q", "--detach", commit);
+    return dir;
+  };
+  const summaryOf = (dir: string) => readFileSync(join(dir, ".step-summary"), "utf8");
+  let first = "";
+  let second = "";
+
+  beforeAll(() => {
+    git(root, "init", "-q", "--bare", "-b", "main", origin);
+    git(root, "init", "-q", "-b", "main", work);
+    first = commit("first merge");
+    second = commit("second merge");
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("goes on when the run's commit is the tip of main", () => {
+    const result = runStep(tipRun, { cwd: checkout(second), env });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`${second} is the tip of main: applying it.\n`);
+  });
+
+  it("refuses a re-run of an older merge's run, saying so in an annotation and the summary", () => {
+    const dir = checkout(first);
+    const result = runStep(tipRun, { cwd: dir, env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      `::error title=apply refused::${first.slice(0, 12)} is not the tip of main (${second.slice(0, 12)}): ` +
+        "applying it would undo what was merged since. Nothing was applied. To apply main, run this workflow manually (Actions, apply, Run workflow).\n",
+    );
+    expect(summaryOf(dir)).toBe(
+      `### roster apply: refused, ${first.slice(0, 12)} is not the tip of main (${second.slice(0, 12)}); nothing was applied. ` +
+        "To apply main, run the workflow manually (*Actions → apply → Run workflow*).\n",
+    );
+  });
+
+  it("refuses the former tip once main has moved on", () => {
+    const before = checkout(second);
+    const third = commit("third merge");
+    const result = runStep(tipRun, { cwd: before, env });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`${second.slice(0, 12)} is not the tip of main (${third.slice(0, 12)})`);
+    expect(runStep(tipRun, { cwd: checkout(third), env }).status).toBe(0);
+  });
+
+  it("refuses when the tip of main cannot be read, and never prints the token", () => {
+    const dir = checkout(first);
+    const result = runStep(tipRun, { cwd: dir, env: { ...env, GITHUB_REPOSITORY: "missing" } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      `::error title=apply refused::could not read the tip of main from file://${root}/missing.git: nothing was applied\n`,
+    );
+    expect(summaryOf(dir)).toBe(
+      "### roster apply: refused, the tip of main could not be read; nothing was applied\n",
+    );
+    expect(result.stdout + result.stderr).not.toContain("s3cret-token");
   });
 });
 
@@ -811,12 +1130,6 @@ describe("apply.yml: the apply record from the apply job to the repository", () 
   };
   const root = temp("origin");
   const origin = join(root, "origin.git");
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-      cwd,
-      encoding: "utf8",
-      env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
-    });
   const pushEnv = { GITHUB_SERVER_URL: `file://${root}`, GITHUB_REPOSITORY: "origin", GH_TOKEN: "token" };
   let first = "";
   let second = "";
@@ -886,6 +1199,31 @@ describe("apply.yml: the apply record from the apply job to the repository", () 
 
 describe("drift.yml scripts", () => {
   const script = scriptOf(job(workflows, "drift.yml", "issue"));
+
+  it.each([
+    [0, "0"],
+    [2, "2"],
+    [1, "1"],
+  ])("the plan step reads authentication methods, succeeds on exit %i and records it", (exit, recorded) => {
+    const planRun = runOf(job(workflows, "drift.yml", "plan"), /roster plan/);
+    const result = runStep(planRun, { stubExit: exit, stubStdout: `${PLAN_MARKER}\n`, env: GRAPH });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.outputs.exitcode).toBe(recorded);
+    expect(result.npxCalls).toEqual([
+      [
+        "--no-install",
+        "roster",
+        "plan",
+        "--graph-url",
+        "https://graph.microsoft.com",
+        "--out",
+        "plan.json",
+        "--format",
+        "markdown",
+        "--detailed-exitcode",
+      ],
+    ]);
+  });
   const dir = mkdtempSync(join(tmpdir(), "roster-drift-"));
   const run = async (github: FakeGitHub, exitCode: string, users: unknown = [{ id: "u1" }]) => {
     const md = join(dir, `plan-${Math.random()}.md`);
@@ -909,6 +1247,11 @@ describe("drift.yml scripts", () => {
     expect(github.issues[0]!.body).toContain("<!-- roster-drift -->");
     expect(github.issues[0]!.body).toContain(PLAN_MARKER);
     expect(github.labels.has("drift")).toBe(true);
+    // A re-run of an old apply run is refused: the way back to main is a manual run.
+    expect(github.issues[0]!.body).toContain(
+      "or run the apply workflow manually (*Actions → apply → Run workflow*: it applies the tip of `main`)",
+    );
+    expect(github.issues[0]!.body).not.toContain("re-run");
   });
 
   it("updates the open issue, commenting only when the planned changes differ", async () => {

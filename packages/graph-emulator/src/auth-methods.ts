@@ -8,6 +8,7 @@
 // https://learn.microsoft.com/graph/authenticationmethods-get-started (ids, shapes, contexts).
 import {
   authRuleError,
+  defaultMethodViolation,
   EMAIL_METHOD_ID,
   isEmailAddress,
   isPrivilegedTarget,
@@ -144,6 +145,8 @@ function phoneItem({ req, user, base }: Context, id: string): EmulatorResponse {
           "The 'mobile' phone method cannot be deleted while an 'alternateMobile' one exists; update the mobile number instead.",
         );
       }
+      const isDefault = defaultMethodViolation(user.defaultMethod, existing.phoneType);
+      if (isDefault !== undefined) throw authRuleError(isDefault);
       user.phoneMethods = user.phoneMethods.filter((candidate) => candidate !== existing);
       return { status: 204 };
     }

@@ -1,6 +1,6 @@
 // Rules and constants shared by the authentication-method routes and the state-file loader, so
 // that a state file can never hold what the API would refuse.
-import { GraphHttpError, type PhoneMethod, type PhoneType } from "./types.js";
+import { type DefaultMethod, GraphHttpError, type PhoneMethod, type PhoneType } from "./types.js";
 
 /** Graph's fixed method id per phone type, the same in every tenant (phoneauthenticationmethod). */
 export const PHONE_METHOD_IDS: Readonly<Record<PhoneType, string>> = {
@@ -62,4 +62,28 @@ export function authRuleError(message: string): GraphHttpError {
 /** Phones in Graph's type order: mobile, alternateMobile, office. */
 export function sortPhones(methods: PhoneMethod[]): PhoneMethod[] {
   return [...methods].sort((a, b) => PHONE_TYPES.indexOf(a.phoneType) - PHONE_TYPES.indexOf(b.phoneType));
+}
+
+/** The default-method values, and the phone each phone-based one signs in with. */
+export const DEFAULT_METHODS: Readonly<Record<DefaultMethod, PhoneType | undefined>> = {
+  push: undefined,
+  oath: undefined,
+  sms: "mobile",
+  voiceMobile: "mobile",
+  voiceAlternateMobile: "alternateMobile",
+  voiceOffice: "office",
+};
+
+/**
+ * phoneauthenticationmethod-delete: "If the phone number is the user's default Azure multi-factor
+ * authentication (MFA) authentication method, it can't be deleted. Have the user change their
+ * default authentication method, and then delete the number." The status and code are not
+ * documented; the emulator answers like its other rule violations (graph-contract §4.4).
+ */
+export function defaultMethodViolation(
+  defaultMethod: DefaultMethod | undefined,
+  phoneType: PhoneType,
+): string | undefined {
+  if (defaultMethod === undefined || DEFAULT_METHODS[defaultMethod] !== phoneType) return undefined;
+  return `The '${phoneType}' phone method is the user's default sign-in method (${defaultMethod}) and can't be deleted; have the user change their default authentication method, then delete the number.`;
 }

@@ -1,7 +1,9 @@
 // Loads the `authentication` object of an emulator state file, checked against the same rules as
 // the API: `{ phoneMethods?: [{ phoneNumber, phoneType, id?, smsSignInState? }],
-// emailMethods?: [{ emailAddress, id? }] }`.
+// emailMethods?: [{ emailAddress, id? }], defaultMethod? }`, the default sign-in method being one of
+// push, oath, sms, voiceMobile, voiceAlternateMobile, voiceOffice (a phone one needs that phone).
 import {
+  DEFAULT_METHODS,
   EMAIL_METHOD_ID,
   isEmailAddress,
   PHONE_METHOD_IDS,
@@ -12,7 +14,7 @@ import {
   sortPhones,
 } from "./auth-rules.js";
 import { readStatePhoneNumber } from "./phone-number.js";
-import type { EmailMethod, PhoneMethod } from "./types.js";
+import type { DefaultMethod, EmailMethod, PhoneMethod } from "./types.js";
 
 type Body = Record<string, unknown>;
 
@@ -24,9 +26,14 @@ type Body = Record<string, unknown>;
 export function authMethodsFromState(auth: unknown): {
   phoneMethods: PhoneMethod[];
   emailMethods: EmailMethod[];
+  defaultMethod?: DefaultMethod;
 } {
   if (auth === undefined || auth === null) return { phoneMethods: [], emailMethods: [] };
-  const root = stateObject(auth, "the authentication value", ["phoneMethods", "emailMethods"]);
+  const root = stateObject(auth, "the authentication value", [
+    "phoneMethods",
+    "emailMethods",
+    "defaultMethod",
+  ]);
   const phoneMethods: PhoneMethod[] = [];
   stateArray(root.phoneMethods, "phoneMethods").forEach((entry, index) => {
     const at = `phoneMethods[${index}]`;
@@ -81,7 +88,20 @@ export function authMethodsFromState(auth: unknown): {
     }
     return { id: EMAIL_METHOD_ID, emailAddress: item.emailAddress };
   });
-  return { phoneMethods: ordered, emailMethods };
+  if (root.defaultMethod === undefined) return { phoneMethods: ordered, emailMethods };
+  const defaultMethod = Object.keys(DEFAULT_METHODS).find((m) => m === root.defaultMethod) as
+    | DefaultMethod
+    | undefined;
+  if (defaultMethod === undefined) {
+    throw new Error(
+      `defaultMethod must be one of ${Object.keys(DEFAULT_METHODS).join(", ")}; got ${show(root.defaultMethod)}`,
+    );
+  }
+  const phone = DEFAULT_METHODS[defaultMethod];
+  if (phone !== undefined && !ordered.some((m) => m.phoneType === phone)) {
+    throw new Error(`defaultMethod ${defaultMethod} needs a '${phone}' phone method`);
+  }
+  return { phoneMethods: ordered, emailMethods, defaultMethod };
 }
 
 function stateObject(value: unknown, at: string, keys: readonly string[]): Body {

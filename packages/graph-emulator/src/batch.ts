@@ -6,6 +6,7 @@
 // (Graph does not promise an order; clients must match by id).
 import type { EmulatorContext } from "./context.js";
 import { badRequest } from "./errors.js";
+import { isOutlookRequest, OUTLOOK_BATCH_PARALLELISM } from "./outlook.js";
 import { errorBody, type Router, runGraphRequest } from "./pipeline.js";
 import type { EmulatorRequest, EmulatorResponse } from "./types.js";
 import { parseJsonBody } from "./validation.js";
@@ -33,6 +34,9 @@ export async function handleBatch(
 ): Promise<EmulatorResponse> {
   const items = parseBatch(parseJsonBody(outer.body));
   const results = new Map<string, Promise<{ id: string; response: EmulatorResponse }>>();
+  // throttling-limits, "Outlook service limits for JSON batching": Graph runs up to 4 of a batch's
+  // Outlook requests in parallel at any point; the others wait their turn (they are not throttled).
+  const outlookTurns = turns(OUTLOOK_BATCH_PARALLELISM);
   for (const item of items) {
     const dependencies = item.dependsOn.map((id) => results.get(id.toLowerCase())!);
     const run = async (): Promise<{ id: string; response: EmulatorResponse }> => {
@@ -40,7 +44,10 @@ export async function handleBatch(
       if (settled.some(({ response }) => response.status < 200 || response.status > 299)) {
         return { id: item.id, response: failedDependency(ctx, item) };
       }
-      return { id: item.id, response: await runGraphRequest(ctx, innerRequest(outer, item), route) };
+      const request = innerRequest(outer, item);
+      const send = () => runGraphRequest(ctx, request, route);
+      const response = await (isOutlookRequest(request) ? outlookTurns(send) : send());
+      return { id: item.id, response };
     };
     results.set(item.id.toLowerCase(), run());
   }
@@ -165,6 +172,7 @@ function innerRequest(outer: EmulatorRequest, item: BatchItem): EmulatorRequest 
     body: item.body,
     origin: outer.origin,
     inBatch: true,
+    caller: outer.caller,
   };
 }
 
@@ -188,6 +196,24 @@ function failedDependency(ctx: EmulatorContext, item: BatchItem): EmulatorRespon
       "",
       "",
     ),
+  };
+}
+
+/** Runs tasks at most `limit` at a time, in the order they ask. */
+function turns(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so none can slip in between.
+    if (running < limit) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
   };
 }
 

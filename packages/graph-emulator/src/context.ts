@@ -2,6 +2,7 @@
 // settings. One instance per running emulator, shared by the HTTP server, `$batch` and the
 // `/_emulator/` control routes.
 import { Faults } from "./faults.js";
+import { OutlookThrottle } from "./outlook.js";
 import type { Store } from "./store.js";
 import { defaultThrottleConfig, Throttle } from "./throttle.js";
 
@@ -42,6 +43,8 @@ export class EmulatorContext {
   /** Connections accepted (TLS sessions established, with HTTPS), for tests of connection reuse. */
   readonly connections = { opened: 0 };
   readonly throttle: Throttle;
+  /** Outlook's per-mailbox limits on photos, on while `throttle` is enabled. */
+  readonly outlook = new OutlookThrottle(() => this.throttle.config);
   private current: Store;
   private staleMs = 0;
 
@@ -51,6 +54,8 @@ export class EmulatorContext {
     public latencyMs = 0,
     /** Called with unexpected handler errors (emulator bugs), which clients see as 500. */
     public onInternalError: (err: unknown) => void = () => {},
+    /** Ignore the state's apps: any token may do anything (a quick local try of a demo state). */
+    readonly anyToken = false,
   ) {
     this.current = store;
     this.throttle = new Throttle(defaultThrottleConfig(store.size), () => this.current.tenant.id);

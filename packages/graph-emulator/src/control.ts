@@ -1,11 +1,14 @@
 // Test and demo controls under /_emulator/ (no token; the server only listens on loopback):
 //   GET|PUT  /_emulator/state        dump / replace the tenant (state-file JSON)
+//   GET|PUT  /_emulator/apps         {"apps": [...]}: the app registrations and their permissions
 //   GET|DELETE /_emulator/requests   the log of Graph requests, batch items included
 //   GET|POST|DELETE /_emulator/faults  list / inject / clear faults
 //   GET|PUT  /_emulator/consistency  {"staleReadMs": N}: reads of a changed user see the old values
-//   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs"}
+//   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs",
+//                                    "outlookConcurrency", "outlookRequestLimit", … (outlook.ts)}
 //   GET|PUT  /_emulator/latency      {"latencyMs": N}: extra latency for every Graph request
 //   GET|DELETE /_emulator/connections  {"opened": N}: connections (TLS sessions) accepted / reset
+import { dumpApps, readApps } from "./apps.js";
 import type { EmulatorContext } from "./context.js";
 import { dumpState, loadState } from "./state.js";
 import type { EmulatorResponse } from "./types.js";
@@ -49,6 +52,18 @@ export async function handleControl(ctx: EmulatorContext, req: ControlRequest): 
       }
       return { status: 200, body: { users: ctx.store.size } };
     }
+    case "GET apps":
+      return { status: 200, body: { apps: dumpApps(ctx.store.apps) } };
+    case "PUT apps": {
+      const json = readJson(req.body);
+      if (!json.ok) return json.response;
+      try {
+        ctx.store.replaceApps(readApps((json.value as { apps?: unknown } | null)?.apps));
+      } catch (err) {
+        return error(400, "InvalidApps", (err as Error).message);
+      }
+      return { status: 200, body: { apps: dumpApps(ctx.store.apps) } };
+    }
     case "GET requests":
       return { status: 200, body: { requests: ctx.log.all() } };
     case "DELETE requests":
@@ -91,7 +106,9 @@ export async function handleControl(ctx: EmulatorContext, req: ControlRequest): 
       const json = readJson(req.body);
       if (!json.ok) return json.response;
       try {
-        return { status: 200, body: ctx.throttle.configure(json.value) };
+        const config = ctx.throttle.configure(json.value);
+        ctx.outlook.reset();
+        return { status: 200, body: config };
       } catch (err) {
         return error(400, "InvalidThrottling", (err as Error).message);
       }

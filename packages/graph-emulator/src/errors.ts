@@ -53,3 +53,10 @@ export function insufficientPrivileges(): GraphHttpError {
 export function dirSyncRefusal(): GraphHttpError {
   return badRequest(DIRSYNC_MESSAGE);
 }
+
+/** Exchange masters the extension attributes of a user once synced from on-premises AD. */
+export function externalServiceRefusal(): GraphHttpError {
+  return badRequest(
+    "Unable to update the specified properties for objects that have originated within an external service.",
+  );
+}

@@ -13,6 +13,7 @@ import { emptyState, loadState, loadStateFile, type TenantState } from "./state.
 import type { Store } from "./store.js";
 import { generateCertificate } from "./tls.js";
 
+export type { StateApp } from "./apps.js";
 export { userIdFromUpn } from "./ids.js";
 export type { StateUser, TenantState } from "./state.js";
 export { dumpState, StateError } from "./state.js";
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   certOut?: string;
   /** Called with unexpected handler errors (emulator bugs, answered as 500). */
   onInternalError?: (err: unknown) => void;
+  /** Accept any token with every permission, even when the state declares apps. */
+  anyToken?: boolean;
 }
 
 export interface RunningEmulator {
@@ -58,7 +61,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (!LOOPBACK_HOSTS.has(host))
     throw new Error(`the emulator only listens on loopback (127.0.0.1, ::1, localhost), not ${host}`);
   const store = await initialStore(options);
-  const context = new EmulatorContext(store, options.latencyMs ?? 0, options.onInternalError);
+  const context = new EmulatorContext(
+    store,
+    options.latencyMs ?? 0,
+    options.onInternalError,
+    options.anyToken ?? false,
+  );
   let origin = "";
   const listener = createRequestListener(context, {
     origin: () => origin,

@@ -70,7 +70,7 @@ export function parseSelect(raw: string | null, collection: boolean): string[] |
   return [...new Set(names)];
 }
 
-/** `$top` for `/users`: 1..max (999, or 100 with `$expand`), default 100. */
+/** `$top` for `/users`: 1..max (999), default 100. */
 export function parseTop(raw: string | null, max: number): number {
   if (raw === null) return 100;
   const value = Number(raw);

@@ -16,7 +16,7 @@ function render(store: Store): Record<string, unknown> {
   return {
     id: store.tenant.id,
     deletedDateTime: null,
-    displayName: first?.split(".")[0] ?? "Contoso",
+    displayName: store.tenant.displayName ?? first?.split(".")[0] ?? "Contoso",
     tenantType: "AAD",
     // The initial domain is the tenant's own `*.onmicrosoft.com` name; the first listed is the default.
     verifiedDomains: store.tenant.domains.map((name, index) => ({

@@ -3,6 +3,8 @@
 // both kinds through this one function is what makes batch items behave exactly like direct calls.
 import { randomUUID } from "node:crypto";
 import type { EmulatorContext } from "./context.js";
+import { isOutlookRequest } from "./outlook.js";
+import { authorize } from "./permissions.js";
 import { chargeFor } from "./throttle.js";
 import { type EmulatorRequest, type EmulatorResponse, GraphHttpError } from "./types.js";
 
@@ -24,13 +26,18 @@ export async function runGraphRequest(
   const requestId = randomUUID();
   const clientRequestId = req.headers["client-request-id"] ?? requestId;
   let response: EmulatorResponse;
+  let leaveMailbox: (() => void) | undefined;
   try {
+    authorize(req);
+    // A photo request holds its Outlook slot for as long as it runs, injected latency included.
+    if (isOutlookRequest(req))
+      leaveMailbox = ctx.outlook.enter(req.caller.appId, mailboxOf(ctx, req), uploadSize(req));
     const effect = ctx.faults.take(req.method, req.path);
     if (effect && effect.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, effect.latencyMs));
     if (effect?.drop) throw new DropConnection("connection dropped by an injected fault");
     if (effect?.error) throw effect.error;
     const charge = chargeFor(req.method, req.segments, req.query);
-    const throttleHeaders = charge ? ctx.throttle.charge(charge) : {};
+    const throttleHeaders = charge ? ctx.throttle.charge(charge, req.caller.appId) : {};
     response = await route(ctx, req);
     response = { ...response, headers: { ...throttleHeaders, ...response.headers } };
   } catch (err) {
@@ -39,6 +46,8 @@ export async function runGraphRequest(
       throw err;
     }
     response = errorResponse(ctx, err, requestId, clientRequestId);
+  } finally {
+    leaveMailbox?.();
   }
   const headers: Record<string, string> = {
     ...response.headers,
@@ -97,6 +106,17 @@ export function errorBody(
       },
     },
   };
+}
+
+/** The mailbox a photo request reads or writes: the user's id, however the path names the user. */
+function mailboxOf(ctx: EmulatorContext, req: EmulatorRequest): string {
+  const key = req.segments[1] ?? "";
+  return ctx.store.find(key)?.props.id ?? key;
+}
+
+/** Bytes an upload (PATCH, POST, PUT) sends, for Outlook's upload budget. */
+function uploadSize(req: EmulatorRequest): number {
+  return ["PATCH", "POST", "PUT"].includes(req.method) ? req.body.length : 0;
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -3,11 +3,12 @@
 // controls, and writes the response with Graph's headers. Nothing here knows about users.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { ANY_APP } from "./apps.js";
 import type { EmulatorContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { DropConnection, errorResponse, JSON_CONTENT_TYPE, runGraphRequest } from "./pipeline.js";
 import { route } from "./router.js";
-import { type EmulatorRequest, type EmulatorResponse, GraphHttpError } from "./types.js";
+import { type Caller, type EmulatorRequest, type EmulatorResponse, GraphHttpError } from "./types.js";
 
 /** Large enough for a 20-item batch of base64 photos; photo.ts enforces the 4 MB photo limit itself. */
 const MAX_BODY_BYTES = 150 * 1024 * 1024;
@@ -80,6 +81,24 @@ async function handle(
     .split("/")
     .filter((s) => s !== "")
     .map(decodeSegment);
+  const identified = identify(ctx, headers.authorization);
+  if (identified instanceof GraphHttpError) {
+    const response = errorResponse(
+      ctx,
+      identified,
+      randomUUID(),
+      headers["client-request-id"] ?? randomUUID(),
+    );
+    ctx.log.add({
+      method,
+      path: `/${segments.join("/")}`,
+      query: [...url.searchParams].map(([k, v]) => `${k}=${v}`).join("&"),
+      status: 401,
+      inBatch: false,
+    });
+    send(res, response);
+    return;
+  }
   const request: EmulatorRequest = {
     method,
     path: `/${segments.join("/")}`,
@@ -89,47 +108,40 @@ async function handle(
     body,
     origin,
     inBatch: false,
+    caller: identified,
   };
-  const authError = checkToken(headers.authorization);
-  if (authError) {
-    const response = errorResponse(
-      ctx,
-      authError,
-      randomUUID(),
-      headers["client-request-id"] ?? randomUUID(),
-    );
-    ctx.log.add({
-      method,
-      path: request.path,
-      query: [...url.searchParams].map(([k, v]) => `${k}=${v}`).join("&"),
-      status: 401,
-      inBatch: false,
-    });
-    send(res, response);
-    return;
-  }
   if (ctx.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.latencyMs));
   send(res, await runGraphRequest(ctx, request, route));
 }
 
-/** Every Graph route needs `Authorization: Bearer <non-empty token>`; the token itself is not checked. */
-function checkToken(header: string | undefined): GraphHttpError | undefined {
-  const challenge = {
-    "WWW-Authenticate":
-      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
-  };
+const CHALLENGE = {
+  "WWW-Authenticate":
+    'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+};
+
+/**
+ * Every Graph route needs `Authorization: Bearer <token>`. When the state declares apps, the token
+ * must be one of theirs (a token Entra ID never issued is refused like a forged one); otherwise any
+ * non-empty token is a caller holding every permission.
+ */
+function identify(ctx: EmulatorContext, header: string | undefined): Caller | GraphHttpError {
   if (header === undefined || /^bearer\s*$/i.test(header.trim())) {
-    return new GraphHttpError(401, "InvalidAuthenticationToken", "Access token is empty.", challenge);
+    return new GraphHttpError(401, "InvalidAuthenticationToken", "Access token is empty.", CHALLENGE);
   }
-  if (!/^bearer\s+\S+$/i.test(header.trim())) {
+  const token = /^bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+  if (token === undefined) {
     return new GraphHttpError(
       401,
       "InvalidAuthenticationToken",
       "CompactToken parsing failed with error code: 80049217",
-      challenge,
+      CHALLENGE,
     );
   }
-  return undefined;
+  if (ctx.anyToken || ctx.store.apps.length === 0) return ANY_APP;
+  return (
+    ctx.store.appOfToken(token) ??
+    new GraphHttpError(401, "InvalidAuthenticationToken", "Access token validation failure.", CHALLENGE)
+  );
 }
 
 function send(res: ServerResponse, response: EmulatorResponse): void {

@@ -4,12 +4,14 @@
 // fail loudly rather than silently produce a different tenant.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { dumpApps, readApps, type StateApp } from "./apps.js";
 import { authMethodsFromState } from "./auth-methods.js";
 import { forEachBounded } from "./bounded.js";
 import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
 import { photoFromImage } from "./photo.js";
 import { Store, type Tenant } from "./store.js";
-import type { EmailMethod, PhoneMethod, StoredPhoto, StoredUser } from "./types.js";
+import type { StoredPhoto, StoredUser } from "./types.js";
+import { upnProblem } from "./upn.js";
 import { EXTENSION_ATTRIBUTES, propSpec } from "./user-schema.js";
 
 /** One user in the state file: Graph properties by their Graph names plus a few emulator keys. */
@@ -22,14 +24,17 @@ export interface StateUser {
   manager?: string;
   /** Image path relative to the state file, or a `data:image/...;base64,` URI. */
   photo?: string;
-  authentication?: { phoneMethods?: unknown[]; emailMethods?: unknown[] };
+  authentication?: { phoneMethods?: unknown[]; emailMethods?: unknown[]; defaultMethod?: string };
   /** Directory role display names, e.g. "Global Administrator". */
   roles?: string[];
   [graphProperty: string]: unknown;
 }
 
 export interface TenantState {
-  tenant?: { id?: string; domains?: string[] };
+  /** The organization: its id, verified domains (the default first) and name. */
+  tenant?: { id?: string; domains?: string[]; displayName?: string };
+  /** App registrations and their permissions; absent = any token may do anything. */
+  apps?: StateApp[];
   users: StateUser[];
 }
 
@@ -43,12 +48,18 @@ const PHOTO_CONCURRENCY = 8;
 /** Builds a Store from parsed state-file JSON; `baseDir` resolves relative photo paths. */
 export async function loadState(state: unknown, baseDir: string): Promise<Store> {
   if (!isObject(state)) throw new StateError("the state must be a JSON object with a `users` array");
-  const unknownTop = Object.keys(state).filter((k) => k !== "tenant" && k !== "users");
+  const unknownTop = Object.keys(state).filter((k) => !["tenant", "apps", "users"].includes(k));
   if (unknownTop.length > 0) throw new StateError(`unknown top-level key '${unknownTop[0]}'`);
   if (!Array.isArray(state.users)) throw new StateError("`users` must be an array");
   const rawUsers: unknown[] = state.users;
 
-  const store = new Store(readTenant(state.tenant, rawUsers));
+  let apps: ReturnType<typeof readApps>;
+  try {
+    apps = readApps(state.apps);
+  } catch (err) {
+    throw new StateError((err as Error).message);
+  }
+  const store = new Store(readTenant(state.tenant, rawUsers), apps);
   const managers: { user: StoredUser; ref: string; where: string }[] = [];
   const photos: { user: StoredUser; ref: string; where: string }[] = [];
   rawUsers.forEach((raw, index) => {
@@ -64,6 +75,7 @@ export async function loadState(state: unknown, baseDir: string): Promise<Store>
     if (photo !== undefined) photos.push({ user, ref: photo, where: label });
   });
 
+  checkProxyAddresses(store);
   for (const { user, ref, where } of managers) {
     const manager = store.find(ref);
     if (!manager) throw new StateError(`${where}: manager '${ref}' is not a user in the state`);
@@ -72,6 +84,30 @@ export async function loadState(state: unknown, baseDir: string): Promise<Store>
   }
   await loadPhotos(photos, baseDir);
   return store;
+}
+
+/**
+ * proxyAddresses are `type:address` (`SMTP:` the primary, `smtp:` the others, `SIP:`, `X500:`…),
+ * and an address belongs to one object only, so a state file cannot hold what Graph would refuse.
+ */
+function checkProxyAddresses(store: Store): void {
+  const holder = new Map<string, string>();
+  store.all().forEach((user, index) => {
+    const label = `users[${index}] (${user.props.userPrincipalName})`;
+    const addresses = (user.props.proxyAddresses ?? []) as string[];
+    for (const address of addresses) {
+      if (!/^[A-Za-z0-9]+:\S+$/.test(address)) {
+        throw new StateError(
+          `${label}: proxyAddresses: '${address}' must be type:address, e.g. SMTP:adele@contoso.com`,
+        );
+      }
+      const key = address.toLowerCase();
+      const first = holder.get(key);
+      if (first !== undefined && first !== label)
+        throw new StateError(`${label}: proxyAddresses: ${address} is also an address of ${first}`);
+      holder.set(key, label);
+    }
+  });
 }
 
 /** Reads and loads a state file, with errors that name the file. */
@@ -101,7 +137,12 @@ export async function loadStateFile(file: string): Promise<Store> {
 /** The Store as state-file JSON; photos become data: URIs so the dump loads back as-is. */
 export function dumpState(store: Store): TenantState {
   return {
-    tenant: { id: store.tenant.id, domains: [...store.tenant.domains] },
+    tenant: {
+      id: store.tenant.id,
+      domains: [...store.tenant.domains],
+      ...(store.tenant.displayName ? { displayName: store.tenant.displayName } : {}),
+    },
+    ...(store.apps.length > 0 ? { apps: dumpApps(store.apps) } : {}),
     users: store.all().map((user) => {
       const out: StateUser = { ...user.props };
       if (user.managerId) {
@@ -109,7 +150,11 @@ export function dumpState(store: Store): TenantState {
       }
       if (user.photo) out.photo = `data:image/jpeg;base64,${user.photo.jpeg.toString("base64")}`;
       if (user.phoneMethods.length > 0 || user.emailMethods.length > 0) {
-        out.authentication = { phoneMethods: [...user.phoneMethods], emailMethods: [...user.emailMethods] };
+        out.authentication = {
+          phoneMethods: [...user.phoneMethods],
+          emailMethods: [...user.emailMethods],
+          ...(user.defaultMethod ? { defaultMethod: user.defaultMethod } : {}),
+        };
       }
       if (user.roles.length > 0) out.roles = [...user.roles];
       return out;
@@ -151,7 +196,18 @@ function readTenant(raw: unknown, users: unknown[]): Tenant {
     throw new StateError("`tenant.id` must be a GUID");
   }
   const id = typeof tenant.id === "string" ? tenant.id : uuidFromName("tenant", domains[0] ?? "");
-  return { id, domains };
+  if (
+    tenant.displayName !== undefined &&
+    (typeof tenant.displayName !== "string" || tenant.displayName === "")
+  )
+    throw new StateError("`tenant.displayName` must be a non-empty string");
+  const unknownKey = Object.keys(tenant).find((key) => !["id", "domains", "displayName"].includes(key));
+  if (unknownKey !== undefined) throw new StateError(`unknown key 'tenant.${unknownKey}'`);
+  return {
+    id,
+    domains,
+    ...(typeof tenant.displayName === "string" ? { displayName: tenant.displayName } : {}),
+  };
 }
 
 function readUser(raw: unknown, where: string): { user: StoredUser; manager?: string; photo?: string } {
@@ -160,6 +216,8 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
   if (typeof upn !== "string" || !/^[^@\s]+@[^@\s]+$/.test(upn)) {
     throw new StateError(`${where}: userPrincipalName must be an address like name@domain`);
   }
+  const problem = upnProblem(upn);
+  if (problem !== undefined) throw new StateError(`${where} (${upn}): userPrincipalName: ${problem}`);
   const label = `${where} (${upn})`;
   const id = raw.id === undefined ? userIdFromUpn(upn) : raw.id;
   if (typeof id !== "string" || !isGuid(id)) throw new StateError(`${label}: id must be a GUID`);
@@ -172,6 +230,9 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
     if (value !== null && !hasType(spec.type, value)) {
       throw new StateError(`${label}: '${key}' must be ${describeType(spec.type)}`);
     }
+    if (holdsEmptyString(value)) {
+      throw new StateError(`${label}: '${key}' holds an empty string, which Graph never stores (use null)`);
+    }
     props[key] = value;
   }
   if (typeof props.mail === "string" && props.proxyAddresses === undefined) {
@@ -182,10 +243,7 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && r !== "")) {
     throw new StateError(`${label}: roles must be an array of role names`);
   }
-  let methods: { phoneMethods: PhoneMethod[]; emailMethods: EmailMethod[] } = {
-    phoneMethods: [],
-    emailMethods: [],
-  };
+  let methods: ReturnType<typeof authMethodsFromState> = { phoneMethods: [], emailMethods: [] };
   if (raw.authentication !== undefined) {
     try {
       methods = authMethodsFromState(raw.authentication);
@@ -202,6 +260,7 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
     props,
     phoneMethods: methods.phoneMethods,
     emailMethods: methods.emailMethods,
+    ...(methods.defaultMethod ? { defaultMethod: methods.defaultMethod } : {}),
     roles,
   };
   return {
@@ -282,6 +341,13 @@ function describeType(type: string): string {
     orgData: "an object with division and costCenter",
   };
   return names[type] ?? "an object";
+}
+
+/** "" anywhere in a property value: a string, an item of a collection, a sub-property. */
+function holdsEmptyString(value: unknown): boolean {
+  if (value === "") return true;
+  if (Array.isArray(value)) return value.some(holdsEmptyString);
+  return isObject(value) && Object.values(value).some(holdsEmptyString);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

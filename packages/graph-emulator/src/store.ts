@@ -3,11 +3,14 @@
 // remembers, per user, what changed when (for delta) and the value before the last write (for the
 // eventual-consistency mode, where reads shortly after a write still see the old value).
 import { randomUUID } from "node:crypto";
+import type { AppRegistration } from "./apps.js";
 import type { StoredUser } from "./types.js";
 
 export interface Tenant {
   id: string;
   domains: string[];
+  /** The organization's name; derived from the first domain when the state gives none. */
+  displayName?: string;
 }
 
 /** What a reader sees of a user: the current state, or the pre-write state while it is "stale". */
@@ -45,7 +48,25 @@ export class Store {
   /** Eventual-consistency window in ms; 0 = every read sees the latest write. */
   staleReadMs = 0;
 
-  constructor(readonly tenant: Tenant) {}
+  constructor(
+    readonly tenant: Tenant,
+    /** App registrations that may call; empty = any token may do anything. */
+    private registered: readonly AppRegistration[] = [],
+  ) {}
+
+  get apps(): readonly AppRegistration[] {
+    return this.registered;
+  }
+
+  /** Replaces the app registrations (a tenant admin granting or revoking consent). */
+  replaceApps(apps: readonly AppRegistration[]): void {
+    this.registered = apps;
+  }
+
+  /** The app a bearer token stands for. */
+  appOfToken(token: string): AppRegistration | undefined {
+    return this.apps.find((app) => app.token === token);
+  }
 
   get size(): number {
     return this.users.length;

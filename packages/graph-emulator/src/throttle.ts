@@ -1,12 +1,13 @@
 // A throttling mode modelled on Graph's published identity-service limits (graph-contract §7.2):
-// per app+tenant, a resource-unit budget per 10 s (3,500 / 5,000 / 8,000 by tenant size) and a
+// per app+tenant (each app of the state counts on its own), a resource-unit budget per 10 s (3,500 / 5,000 / 8,000 by tenant size) and a
 // write budget of 3,000 per 150 s, in sliding windows. Each directory request is charged its RU
 // cost (`x-ms-resource-unit`); once a budget is spent the request gets 429 with `Retry-After`
 // set to when enough budget frees up. Off by default; limits and windows can be lowered for tests.
-import { uuidFromName } from "./ids.js";
+import { OUTLOOK_DEFAULTS, type OutlookLimits } from "./outlook.js";
 import { GraphHttpError } from "./types.js";
 
-export interface ThrottleConfig {
+/** The identity budgets below, and Outlook's photo limits (outlook.ts), switched on together. */
+export interface ThrottleConfig extends OutlookLimits {
   enabled: boolean;
   ruLimit: number;
   ruWindowMs: number;
@@ -14,17 +15,30 @@ export interface ThrottleConfig {
   writeWindowMs: number;
 }
 
+const NUMBER_KEYS = [
+  "ruLimit",
+  "ruWindowMs",
+  "writeLimit",
+  "writeWindowMs",
+  ...(Object.keys(OUTLOOK_DEFAULTS) as (keyof OutlookLimits)[]),
+] as const;
+
 /** Requests the throttle charges: the identity service's paths, not photos or auth methods. */
 export interface Charge {
   ru: number;
   write: boolean;
 }
 
-const APP_ID = uuidFromName("app", "roster-emulator-client");
-
 export function defaultThrottleConfig(userCount: number): ThrottleConfig {
   const ruLimit = userCount < 50 ? 3500 : userCount <= 500 ? 5000 : 8000;
-  return { enabled: false, ruLimit, ruWindowMs: 10_000, writeLimit: 3000, writeWindowMs: 150_000 };
+  return {
+    enabled: false,
+    ruLimit,
+    ruWindowMs: 10_000,
+    writeLimit: 3000,
+    writeWindowMs: 150_000,
+    ...OUTLOOK_DEFAULTS,
+  };
 }
 
 /** RU cost of one request (§7.2): collection GET 2, other GET 1, writes 1 + a write; modifiers. */
@@ -47,9 +61,14 @@ export function chargeFor(
   return { ru: Math.max(1, ru), write: false };
 }
 
+interface Budget {
+  ruLog: { at: number; cost: number }[];
+  writeLog: number[];
+}
+
 export class Throttle {
-  private ruLog: { at: number; cost: number }[] = [];
-  private writeLog: number[] = [];
+  /** Spent budgets by app id. */
+  private budgets = new Map<string, Budget>();
 
   constructor(
     public config: ThrottleConfig,
@@ -64,67 +83,62 @@ export class Throttle {
       if (key === "enabled") {
         if (typeof value !== "boolean") throw new Error("enabled must be true or false");
         next.enabled = value;
-      } else if (
-        key === "ruLimit" ||
-        key === "ruWindowMs" ||
-        key === "writeLimit" ||
-        key === "writeWindowMs"
-      ) {
+      } else if ((NUMBER_KEYS as readonly string[]).includes(key)) {
         if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
           throw new Error(`${key} must be a positive integer`);
-        next[key] = value;
+        next[key as (typeof NUMBER_KEYS)[number]] = value;
       } else {
-        throw new Error(
-          `unknown field '${key}' (expected enabled, ruLimit, ruWindowMs, writeLimit, writeWindowMs)`,
-        );
+        throw new Error(`unknown field '${key}' (expected enabled, ${NUMBER_KEYS.join(", ")})`);
       }
     }
     this.config = next;
-    this.ruLog = [];
-    this.writeLog = [];
+    this.budgets.clear();
     return next;
   }
 
-  /** Charges the request, returning the headers to add; throws 429 when a budget is spent. */
-  charge(charge: Charge, now = Date.now()): Record<string, string> {
+  /** Charges `appId`'s request, returning the headers to add; throws 429 when a budget is spent. */
+  charge(charge: Charge, appId: string, now = Date.now()): Record<string, string> {
     const headers: Record<string, string> = { "x-ms-resource-unit": String(charge.ru) };
     if (!this.config.enabled) return headers;
     const { ruLimit, ruWindowMs, writeLimit, writeWindowMs } = this.config;
-    this.ruLog = this.ruLog.filter((e) => now - e.at < ruWindowMs);
-    this.writeLog = this.writeLog.filter((at) => now - at < writeWindowMs);
-    const ruUsed = this.ruLog.reduce((sum, e) => sum + e.cost, 0);
+    const budget = this.budgets.get(appId) ?? { ruLog: [], writeLog: [] };
+    this.budgets.set(appId, budget);
+    budget.ruLog = budget.ruLog.filter((e) => now - e.at < ruWindowMs);
+    budget.writeLog = budget.writeLog.filter((at) => now - at < writeWindowMs);
+    const ruUsed = budget.ruLog.reduce((sum, e) => sum + e.cost, 0);
     if (ruUsed + charge.ru > ruLimit) {
-      throw this.throttled(this.ruRetryAfter(charge.ru, now), "ReadWrite", "ResourceUnitLimitExceeded");
+      const wait = this.ruRetryAfter(budget, charge.ru, now);
+      throw this.throttled(wait, "ReadWrite", "ResourceUnitLimitExceeded", appId);
     }
-    if (charge.write && this.writeLog.length + 1 > writeLimit) {
-      const oldest = this.writeLog[0] ?? now;
-      throw this.throttled(oldest + writeWindowMs - now, "Write", "WriteLimitExceeded");
+    if (charge.write && budget.writeLog.length + 1 > writeLimit) {
+      const oldest = budget.writeLog[0] ?? now;
+      throw this.throttled(oldest + writeWindowMs - now, "Write", "WriteLimitExceeded", appId);
     }
-    this.ruLog.push({ at: now, cost: charge.ru });
-    if (charge.write) this.writeLog.push(now);
+    budget.ruLog.push({ at: now, cost: charge.ru });
+    if (charge.write) budget.writeLog.push(now);
     const usage = Math.max(
       (ruUsed + charge.ru) / ruLimit,
-      charge.write ? this.writeLog.length / writeLimit : 0,
+      charge.write ? budget.writeLog.length / writeLimit : 0,
     );
     if (usage > 0.8) headers["x-ms-throttle-limit-percentage"] = usage.toFixed(1);
     return headers;
   }
 
   /** Time until the oldest charges leave the window and `cost` fits again. */
-  private ruRetryAfter(cost: number, now: number): number {
-    let used = this.ruLog.reduce((sum, e) => sum + e.cost, 0);
-    for (const entry of this.ruLog) {
+  private ruRetryAfter(budget: Budget, cost: number, now: number): number {
+    let used = budget.ruLog.reduce((sum, e) => sum + e.cost, 0);
+    for (const entry of budget.ruLog) {
       used -= entry.cost;
       if (used + cost <= this.config.ruLimit) return entry.at + this.config.ruWindowMs - now;
     }
     return this.config.ruWindowMs;
   }
 
-  private throttled(waitMs: number, limit: string, information: string): GraphHttpError {
+  private throttled(waitMs: number, limit: string, information: string, appId: string): GraphHttpError {
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
     return new GraphHttpError(429, "TooManyRequests", "Please retry again later.", {
       "Retry-After": String(retryAfter),
-      "x-ms-throttle-scope": `Tenant_Application/${limit}/${APP_ID}/${this.tenantId()}`,
+      "x-ms-throttle-scope": `Tenant_Application/${limit}/${appId}/${this.tenantId()}`,
       "x-ms-throttle-information": information,
     });
   }

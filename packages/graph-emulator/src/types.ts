@@ -18,6 +18,17 @@ export interface EmulatorRequest {
   /** `https://127.0.0.1:PORT` (or `http://` with `--http`): every absolute link starts with it. */
   origin: string;
   inBatch: boolean;
+  /** Who sent it (from the bearer token); batch items inherit the caller of their `$batch`. */
+  caller: Caller;
+}
+
+/** An app registration of the state file, as the caller of a request. */
+export interface Caller {
+  /** The application (client) id: throttling and the photo limits count per app. */
+  appId: string;
+  displayName: string;
+  /** Granted application permissions; undefined = every permission (the state declares no apps). */
+  permissions: ReadonlySet<string> | undefined;
 }
 
 /** A handler's answer. A `Buffer` body is sent as-is; anything else is sent as JSON. */
@@ -54,6 +65,12 @@ export interface StoredPhoto {
 
 export type PhoneType = "mobile" | "alternateMobile" | "office";
 
+/**
+ * A user's default second-factor method: the values of signInPreferences'
+ * userPreferredMethodForSecondaryAuthentication (beta's userDefaultAuthenticationMethodType).
+ */
+export type DefaultMethod = "push" | "oath" | "voiceMobile" | "voiceAlternateMobile" | "voiceOffice" | "sms";
+
 /** Graph's phoneAuthenticationMethod. */
 export interface PhoneMethod {
   id: string;
@@ -78,6 +95,8 @@ export interface StoredUser {
   photo?: StoredPhoto;
   phoneMethods: PhoneMethod[];
   emailMethods: EmailMethod[];
+  /** The user's default sign-in (MFA) method, when it is set: it cannot be deleted. */
+  defaultMethod?: DefaultMethod;
   /** Directory role display names, e.g. "Global Administrator". */
   roles: string[];
 }

@@ -25,9 +25,14 @@ import { parseJsonBody, upnConflict, validatePatch } from "./validation.js";
 
 const LIST_OPTIONS = ["$select", "$top", "$filter", "$count", "$expand", "$skiptoken"];
 const GET_OPTIONS = ["$select", "$expand"];
-/** Graph caps a page at 100 once `$expand` is present (design.md, "Talking to Graph"). */
 const MAX_TOP = 999;
-const MAX_TOP_EXPANDED = 100;
+/**
+ * With `$expand`, Graph still accepts `$top` up to 999 but returns at most 100 users per page, with a
+ * nextLink for the rest (Known issues, "$expand on directory objects: returns a maximum of 100
+ * objects", developer.microsoft.com/graph/known-issues/?search=13635; docs PR
+ * microsoftgraph/microsoft-graph-docs#21506 "Max page size with $expand is 100").
+ */
+const MAX_PAGE_EXPANDED = 100;
 
 export function listUsers(store: Store, req: EmulatorRequest): EmulatorResponse {
   const { query } = req;
@@ -51,7 +56,8 @@ export function listUsers(store: Store, req: EmulatorRequest): EmulatorResponse 
       "$expand is not supported with advanced queries (ConsistencyLevel: eventual and $count).",
     );
   }
-  const top = parseTop(query.get("$top"), expand ? MAX_TOP_EXPANDED : MAX_TOP);
+  const requested = parseTop(query.get("$top"), MAX_TOP);
+  const top = expand ? Math.min(requested, MAX_PAGE_EXPANDED) : requested;
   const advanced = isAdvanced(query, req.headers);
   const rawFilter = query.get("$filter");
   const filter = rawFilter === null ? undefined : parseFilter(rawFilter, { advanced });

@@ -3,10 +3,17 @@
 // properties of synced users, sensitive properties of privileged users. The whole body is checked
 // before anything is applied, so a refused PATCH changes nothing (as on Graph).
 
-import { badRequest, dirSyncRefusal, insufficientPrivileges, invalidValue } from "./errors.js";
+import {
+  badRequest,
+  dirSyncRefusal,
+  externalServiceRefusal,
+  insufficientPrivileges,
+  invalidValue,
+} from "./errors.js";
 import { isPrivilegedTarget } from "./privileged-roles.js";
 import type { Store } from "./store.js";
 import type { StoredUser } from "./types.js";
+import { upnProblem } from "./upn.js";
 import { EXTENSION_ATTRIBUTES, type PropSpec, propSpec } from "./user-schema.js";
 
 /** Parses a JSON request body; Graph answers an empty or malformed body with 400. */
@@ -57,10 +64,33 @@ export function validatePatch(store: Store, user: StoredUser, body: unknown): Re
   const names = Object.keys(changes);
   if (user.props.onPremisesSyncEnabled === true && names.some((n) => propSpec(n)?.synced))
     throw dirSyncRefusal();
+  if (wasSyncedOnce(user) && names.includes("onPremisesExtensionAttributes")) throw externalServiceRefusal();
   if (isPrivilegedTarget(user.roles) && names.some((n) => propSpec(n)?.sensitive))
     throw insufficientPrivileges();
   if (typeof changes.userPrincipalName === "string") checkUpn(store, user, changes.userPrincipalName);
+  if (typeof changes.mail === "string") checkMailIsFree(store, user, changes.mail);
   return changes;
+}
+
+/**
+ * Writing `mail` adds it to the user's proxyAddresses, and an SMTP address belongs to one object
+ * only: Graph refuses a mail another object holds (user resource, `mail` and `proxyAddresses`;
+ * graph-contract §1.5 "the newer revision says the update fails").
+ */
+function checkMailIsFree(store: Store, user: StoredUser, mail: string): void {
+  const wanted = mail.toLowerCase();
+  for (const other of store.all()) {
+    if (other === user || other.props.id === user.props.id) continue;
+    const addresses = Array.isArray(other.props.proxyAddresses)
+      ? (other.props.proxyAddresses as unknown[])
+      : [];
+    const holds =
+      (typeof other.props.mail === "string" && other.props.mail.toLowerCase() === wanted) ||
+      addresses.some((address) => typeof address === "string" && address.toLowerCase() === `smtp:${wanted}`);
+    if (holds) {
+      throw badRequest("Another object with the same value for property proxyAddresses already exists.");
+    }
+  }
 }
 
 function checkValue(name: string, spec: PropSpec, value: unknown, user: StoredUser): unknown {
@@ -96,6 +126,8 @@ function checkValue(name: string, spec: PropSpec, value: unknown, user: StoredUs
 
 function checkString(name: string, spec: PropSpec, value: unknown): string {
   if (typeof value !== "string") throw invalidValue(name);
+  // Graph stores no empty strings: "" is refused, `null` clears (user-update; graph-contract §1.1).
+  if (value === "") throw invalidValue(name);
   if (spec.maxLength !== undefined && value.length > spec.maxLength) throw invalidValue(name);
   if (spec.values && !spec.values.includes(value)) throw invalidValue(name);
   if (spec.notNull && value.trim() === "") throw invalidValue(name);
@@ -103,13 +135,15 @@ function checkString(name: string, spec: PropSpec, value: unknown): string {
   if (name === "preferredLanguage" && !/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(value))
     throw invalidValue(name);
   if (name === "mail" && (!EMAIL.test(value) || NON_ASCII.test(value))) throw invalidValue(name);
-  if (name === "userPrincipalName" && !/^[^@\s]{1,64}@[^@\s]+$/.test(value)) throw invalidValue(name);
+  if (name === "userPrincipalName" && upnProblem(value) !== undefined)
+    throw badRequest("Property userPrincipalName is invalid.");
   return value;
 }
 
 function checkStringArray(name: string, value: unknown): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) throw invalidValue(name);
   const values = value as string[];
+  if (values.some((v) => v === "")) throw invalidValue(name);
   if (name === "businessPhones") {
     // A collection on read, but Graph accepts a single value on write.
     if (values.length > 1 || values.some((v) => v.length > 64)) throw invalidValue(name);
@@ -131,7 +165,7 @@ function checkOrgData(name: string, value: unknown): Record<string, string | nul
     if (key !== "division" && key !== "costCenter") {
       throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
     }
-    if (sub !== null && typeof sub !== "string") throw invalidValue(name);
+    if (sub !== null && (typeof sub !== "string" || sub === "")) throw invalidValue(name);
     out[key] = sub;
   }
   return out;
@@ -153,7 +187,8 @@ function checkExtensionAttributes(
     if (!EXTENSION_ATTRIBUTES.includes(key)) {
       throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
     }
-    if (sub !== null && (typeof sub !== "string" || sub.length > 1024)) throw invalidValue(name);
+    if (sub !== null && (typeof sub !== "string" || sub === "" || sub.length > 1024))
+      throw invalidValue(name);
     out[key] = sub;
   }
   return out;
@@ -168,6 +203,19 @@ function checkUpn(store: Store, user: StoredUser, upn: string): void {
   }
   const other = store.byUpnLower(upn);
   if (other && other !== user) throw upnConflict();
+}
+
+/**
+ * A cloud user that was synced from on-premises AD once: no longer syncing, yet with a last sync
+ * time. Its extension attributes stay mastered by Exchange Online, so Graph keeps them read-only
+ * (user resource, onPremisesExtensionAttributes: "For a cloud-only user previously synced from
+ * on-premises Active Directory, these properties are read-only in Microsoft Graph but can be fully
+ * managed through the Exchange Admin Center or the Exchange Online V2 module in PowerShell").
+ */
+export function wasSyncedOnce(user: StoredUser): boolean {
+  return (
+    user.props.onPremisesSyncEnabled !== true && typeof user.props.onPremisesLastSyncDateTime === "string"
+  );
 }
 
 export function upnConflict(): Error {

@@ -8,7 +8,7 @@ import {
   PHONE_METHOD_IDS,
 } from "../src/auth-methods.js";
 import type { EmulatorRequest, StoredUser } from "../src/types.js";
-import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
+import { CALLER, expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
 const MOBILE = "3179e48a-750b-4051-897c-87b9720928f7";
 const ALTERNATE = "b6332ec1-7057-4abe-9331-3d72feddfe41";
@@ -37,6 +37,7 @@ function call(user: StoredUser, method: string, path: string, options: CallOptio
     body,
     origin: ORIGIN,
     inBatch: false,
+    caller: CALLER,
   };
   return handleAuthMethodsRequest(req, user, rest);
 }
@@ -252,6 +253,26 @@ describe("phone methods", () => {
     expect(await call(user, "DELETE", `authentication/phoneMethods/${ALTERNATE}`)).toEqual({ status: 204 });
     expect(await call(user, "DELETE", `authentication/phoneMethods/${MOBILE}`)).toEqual({ status: 204 });
     expect(user.phoneMethods).toEqual([]);
+  });
+
+  it("refuses to delete the phone that is the user's default sign-in method, and allows updating it", async () => {
+    const user = makeUser({ defaultMethod: "sms" });
+    await addPhone(user, "mobile", "+1 4255550100");
+    await addPhone(user, "office", "+1 4255550199");
+    const refused = await graphError(call(user, "DELETE", `authentication/phoneMethods/${MOBILE}`));
+    expect({ status: refused.status, code: refused.code, message: refused.message }).toEqual({
+      status: 400,
+      code: "badRequest",
+      message:
+        "The 'mobile' phone method is the user's default sign-in method (sms) and can't be deleted; have the user change their default authentication method, then delete the number.",
+    });
+    const path = `authentication/phoneMethods/${MOBILE}`;
+    expect(await call(user, "PATCH", path, { body: { phoneNumber: "+1 4255550111" } })).toEqual({
+      status: 204,
+    });
+    expect(await call(user, "DELETE", `authentication/phoneMethods/${OFFICE}`)).toEqual({ status: 204 });
+    user.defaultMethod = "voiceOffice";
+    expect(await call(user, "DELETE", path)).toEqual({ status: 204 });
   });
 
   it.each(["$top=1", "$select=phoneNumber", "$filter=phoneType eq 'mobile'"])(
@@ -488,6 +509,20 @@ describe("authMethodsFromState", () => {
       ],
       emailMethods: [{ id: EMAIL_METHOD_ID, emailAddress: "a@example.com" }],
     });
+  });
+
+  it("reads the default sign-in method, which a phone-based one needs its phone for", () => {
+    const phones = [{ phoneNumber: "+1 4255550100", phoneType: "mobile" }];
+    expect(authMethodsFromState({ phoneMethods: phones, defaultMethod: "voiceMobile" }).defaultMethod).toBe(
+      "voiceMobile",
+    );
+    expect(authMethodsFromState({ defaultMethod: "push" }).defaultMethod).toBe("push");
+    expect(() => authMethodsFromState({ phoneMethods: phones, defaultMethod: "voiceOffice" })).toThrow(
+      "defaultMethod voiceOffice needs a 'office' phone method",
+    );
+    expect(() => authMethodsFromState({ defaultMethod: "fax" })).toThrow(
+      'defaultMethod must be one of push, oath, sms, voiceMobile, voiceAlternateMobile, voiceOffice; got "fax"',
+    );
   });
 
   it.each([

@@ -61,3 +61,23 @@ describe("organization", () => {
     expectGraphError(await raw(em, "PATCH", "/v1.0/organization", { body: {} }), 405, "Request_BadRequest");
   });
 });
+
+describe("the organization in the state file", () => {
+  it("takes its name from tenant.displayName, and refuses unknown tenant keys", async () => {
+    const named = await start({
+      tenant: { domains: ["contoso.com"], displayName: "Contoso Ltd" },
+      users: [],
+    });
+    try {
+      expect((await raw(named, "GET", "/v1.0/organization?$select=displayName")).json.value).toEqual([
+        { displayName: "Contoso Ltd" },
+      ]);
+      expect((await raw(named, "GET", "/_emulator/state")).json.tenant.displayName).toBe("Contoso Ltd");
+    } finally {
+      await named.close();
+    }
+    await expect(
+      start({ tenant: { domains: ["contoso.com"], name: "x" } as never, users: [] }),
+    ).rejects.toThrow("unknown key 'tenant.name'");
+  });
+});

@@ -22,6 +22,13 @@ beforeAll(async () => {
         onPremisesSyncEnabled: true,
         jobTitle: "Clerk",
       },
+      {
+        userPrincipalName: "once@contoso.com",
+        displayName: "Once Synced",
+        onPremisesSyncEnabled: false,
+        onPremisesLastSyncDateTime: "2023-02-17T01:10:16Z",
+        jobTitle: "Clerk",
+      },
       { userPrincipalName: "admin@contoso.com", displayName: "Admin", roles: ["Global Administrator"] },
       { userPrincipalName: "reader@contoso.com", displayName: "Reader", roles: ["Directory Readers"] },
     ],
@@ -63,6 +70,28 @@ describe("PATCH /users/{id}", () => {
       "Request_BadRequest",
       "Invalid value specified for property 'displayName' of resource 'User'.",
     );
+  });
+
+  it("refuses an empty string for any property or sub-property (null clears instead)", async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ jobTitle: "" }, "jobTitle"],
+      [{ department: "", officeLocation: "x" }, "department"],
+      [{ businessPhones: [""] }, "businessPhones"],
+      [{ employeeOrgData: { division: "", costCenter: "1" } }, "employeeOrgData"],
+      [{ onPremisesExtensionAttributes: { extensionAttribute1: "" } }, "onPremisesExtensionAttributes"],
+    ];
+    for (const [body, property] of cases) {
+      expectGraphError(
+        await patch("adele@contoso.com", body),
+        400,
+        "Request_BadRequest",
+        `Invalid value specified for property '${property}' of resource 'User'.`,
+      );
+    }
+    expect((await get("adele@contoso.com", "jobTitle,officeLocation")).jobTitle).toBe("Retail Manager");
+    expect((await patch("adele@contoso.com", { jobTitle: null })).status).toBe(204);
+    expect((await get("adele@contoso.com", "jobTitle")).jobTitle).toBeNull();
+    expect((await patch("adele@contoso.com", { jobTitle: "Retail Manager" })).status).toBe(204);
   });
 
   it("accepts one business phone only", async () => {
@@ -170,6 +199,21 @@ describe("PATCH /users/{id}", () => {
     expectGraphError(await patch("adele@contoso.com", { mail: null }), 400, "Request_BadRequest");
   });
 
+  it("refuses a mail another user holds in proxyAddresses, primary or not, in any case", async () => {
+    // After the previous test adele holds SMTP:adele.vance@contoso.com and smtp:adele@contoso.com.
+    for (const mail of ["adele@contoso.com", "ADELE.Vance@Contoso.com"]) {
+      expectGraphError(
+        await patch("alex@contoso.com", { mail }),
+        400,
+        "Request_BadRequest",
+        "Another object with the same value for property proxyAddresses already exists.",
+      );
+    }
+    expect((await get("alex@contoso.com", "mail")).mail).toBeNull();
+    expect((await patch("adele@contoso.com", { mail: "adele@contoso.com" })).status).toBe(204);
+    expect((await patch("alex@contoso.com", { mail: "alex.wilber@contoso.com" })).status).toBe(204);
+  });
+
   it("renames a UPN within the tenant's domains and refuses clashes", async () => {
     const { id } = await get("alex@contoso.com", "id");
     expect((await patch(id, { userPrincipalName: "alex.wilber@contoso.onmicrosoft.com" })).status).toBe(204);
@@ -183,6 +227,27 @@ describe("PATCH /users/{id}", () => {
     );
     expectGraphError(await patch(id, { userPrincipalName: "alex@fabrikam.com" }), 400, "Request_BadRequest");
     await patch(id, { userPrincipalName: "alex@contoso.com" });
+  });
+
+  it("refuses a UPN with characters Entra ID does not allow before the @", async () => {
+    const { id } = await get("alex@contoso.com", "id");
+    for (const upn of [
+      "alèx@contoso.com",
+      "alex wilber@contoso.com",
+      "alex+w@contoso.com",
+      "alex.@contoso.com",
+      "alex@w@contoso.com",
+      `${"a".repeat(65)}@contoso.com`,
+    ]) {
+      expectGraphError(
+        await patch(id, { userPrincipalName: upn }),
+        400,
+        "Request_BadRequest",
+        "Property userPrincipalName is invalid.",
+      );
+    }
+    expect((await patch(id, { userPrincipalName: "a.l_e-x!#^~'w@contoso.com" })).status).toBe(204);
+    expect((await patch(id, { userPrincipalName: "alex@contoso.com" })).status).toBe(204);
   });
 
   it("refuses an empty or malformed body", async () => {
@@ -230,6 +295,25 @@ describe("users synced from on-premises AD", () => {
       code: "Request_BadRequest",
       message: DIRSYNC_MESSAGE,
     });
+  });
+});
+
+describe("users synced from on-premises AD once, now cloud users", () => {
+  it("keeps their extension attributes read-only (mastered by Exchange), and the rest writable", async () => {
+    expectGraphError(
+      await patch("once@contoso.com", { onPremisesExtensionAttributes: { extensionAttribute1: "x" } }),
+      400,
+      "Request_BadRequest",
+      "Unable to update the specified properties for objects that have originated within an external service.",
+    );
+    expect((await patch("once@contoso.com", { jobTitle: "Lead", mobilePhone: "+1 4255550100" })).status).toBe(
+      204,
+    );
+    // A cloud user never synced (no last sync time) may set them.
+    expect(
+      (await patch("alex@contoso.com", { onPremisesExtensionAttributes: { extensionAttribute3: "y" } }))
+        .status,
+    ).toBe(204);
   });
 });
 

@@ -3,7 +3,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handlePhotoRequest, MAX_PHOTO_BYTES, photoFromImage } from "../src/photo.js";
 import type { EmulatorRequest, StoredUser } from "../src/types.js";
-import { expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
+import { CALLER, expectGraphError, graphError, makeUser, ORIGIN, USER_ID } from "./handler-harness.js";
 
 const NOT_FOUND_MESSAGE =
   "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.";
@@ -28,6 +28,7 @@ function makeRequest(method: string, rest: string[], options: CallOptions = {}):
     body: options.body ?? Buffer.alloc(0),
     origin: ORIGIN,
     inBatch: false,
+    caller: CALLER,
   };
 }
 

@@ -37,6 +37,23 @@ describe("state loading", () => {
       "users[0]: userPrincipalName must be an address like name@domain",
     );
     await expectStateError(
+      { users: [{ userPrincipalName: "josé@x.com" }] },
+      "users[0] (josé@x.com): userPrincipalName: only A-Z a-z 0-9 ' . - _ ! # ^ ~ may come before the @ (no accents, no spaces)",
+    );
+    await expectStateError(
+      {
+        users: [
+          { userPrincipalName: "a@x.com", mail: "a@x.com" },
+          { userPrincipalName: "b@x.com", proxyAddresses: ["SMTP:b@x.com", "smtp:A@x.com"] },
+        ],
+      },
+      "users[1] (b@x.com): proxyAddresses: smtp:A@x.com is also an address of users[0] (a@x.com)",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", proxyAddresses: ["a@x.com"] }] },
+      "users[0] (a@x.com): proxyAddresses: 'a@x.com' must be type:address, e.g. SMTP:adele@contoso.com",
+    );
+    await expectStateError(
       { users: [{ userPrincipalName: "a@x.com", id: "42" }] },
       "users[0] (a@x.com): id must be a GUID",
     );
@@ -47,6 +64,14 @@ describe("state loading", () => {
     await expectStateError(
       { users: [{ userPrincipalName: "a@x.com", jobTitle: 3 }] },
       "users[0] (a@x.com): 'jobTitle' must be a string",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", jobTitle: "" }] },
+      "users[0] (a@x.com): 'jobTitle' holds an empty string, which Graph never stores (use null)",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", employeeOrgData: { division: "" } }] },
+      "users[0] (a@x.com): 'employeeOrgData' holds an empty string, which Graph never stores (use null)",
     );
     await expectStateError(
       { users: [{ userPrincipalName: "a@x.com", manager: "b@x.com" }] },

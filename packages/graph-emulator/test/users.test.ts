@@ -67,7 +67,7 @@ describe("GET /users", () => {
     expectGraphError(await raw(em, "GET", "/v1.0/users?$select=aboutMe"), 501, "NotImplemented");
   });
 
-  it("enforces $top between 1 and 999, and 100 with $expand", async () => {
+  it("enforces $top between 1 and 999", async () => {
     expectGraphError(
       await raw(em, "GET", "/v1.0/users?$top=1000"),
       400,
@@ -75,13 +75,27 @@ describe("GET /users", () => {
       "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
     );
     expectGraphError(await raw(em, "GET", "/v1.0/users?$top=0"), 400, "Request_UnsupportedQuery");
+    expect((await raw(em, "GET", "/v1.0/users")).json.value).toHaveLength(100);
+  });
+
+  it("pages at 100 with $expand, whatever $top asks (up to 999), and follows on with nextLinks", async () => {
+    const first = await raw(em, "GET", "/v1.0/users?$select=id&$top=999&$expand=manager($select=id)");
+    expect(first.status).toBe(200);
+    expect(first.json.value).toHaveLength(100);
+    const next = new URL(first.json["@odata.nextLink"] as string);
+    expect(next.searchParams.get("$top")).toBe("999");
+    const second = await raw(em, "GET", `${next.pathname}${next.search}`);
+    expect(second.json.value).toHaveLength(100);
+    expect(second.json.value[0].id).not.toBe(first.json.value[0].id);
+    expect((await raw(em, "GET", "/v1.0/users?$select=id&$top=30&$expand=manager")).json.value).toHaveLength(
+      30,
+    );
     expectGraphError(
-      await raw(em, "GET", "/v1.0/users?$top=999&$expand=manager"),
+      await raw(em, "GET", "/v1.0/users?$top=1000&$expand=manager"),
       400,
       "Request_UnsupportedQuery",
-      "Invalid page size specified: '999'. Must be between 1 and 100 inclusive.",
+      "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
     );
-    expect((await raw(em, "GET", "/v1.0/users")).json.value).toHaveLength(100);
   });
 
   it("refuses query options it does not support instead of ignoring them", async () => {
