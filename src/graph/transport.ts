@@ -20,6 +20,9 @@ export interface TransportOptions {
   timeoutMs: number;
 }
 
+/** The error code of a request made after close(): not a network error, never retried. */
+export const CLIENT_CLOSED = "ERR_GRAPH_CLIENT_CLOSED";
+
 /** Statuses whose Response must have a null body (Fetch spec). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -28,6 +31,7 @@ export class NodeTransport implements Middleware {
   readonly #http: http.Agent;
   readonly #semaphore: Semaphore;
   readonly #timeoutMs: number;
+  #closed = false;
 
   constructor(options: TransportOptions) {
     // Kept-alive sockets, at most one per request in flight: a plan of thousands of requests runs
@@ -51,6 +55,12 @@ export class NodeTransport implements Middleware {
     // Pages that wait for each other's nextLink go first: they are the listing's critical path.
     const call = context.middlewareControl?.getMiddlewareOptions(CallOptions) as CallOptions | undefined;
     const release = await this.#semaphore.acquire(call?.urgent === true);
+    if (this.#closed) {
+      // A read that runs beside one that failed may still be queued when the command ends: it
+      // must not reach Graph after the command has returned.
+      release();
+      throw Object.assign(new Error("the Graph client is closed"), { code: CLIENT_CLOSED });
+    }
     try {
       context.response = await this.#send(url, options.method ?? "GET", headers, body ?? undefined);
     } catch (error) {
@@ -76,8 +86,9 @@ export class NodeTransport implements Middleware {
     });
   }
 
-  /** Frees kept-alive sockets so the process can exit. */
+  /** Frees kept-alive sockets so the process can exit; requests not yet on the wire are never sent. */
   close(): void {
+    this.#closed = true;
     this.#https.destroy();
     this.#http.destroy();
   }

@@ -315,6 +315,23 @@ describe("batch", () => {
 });
 
 describe("transport", () => {
+  it("sends nothing more once closed: a request still waiting for a slot fails without reaching Graph", async () => {
+    let arrived: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    // The first request is held unanswered; the second waits for the only slot.
+    server.handle = () => arrived();
+    const graph = client({ maxInFlight: 1 });
+    const holding = graph.get("/users/a").catch((e: unknown) => e);
+    const waiting = graph.get("/users/b").catch((e: unknown) => e);
+    await first;
+    graph.close();
+    const [, error] = await Promise.all([holding, waiting]);
+    expect(String(error)).toMatch(/closed/);
+    expect(server.log.map((r) => r.url)).toEqual(["/v1.0/users/a"]);
+  });
+
   it("sends the bearer token to the https custom host and never puts it in errors or events", async () => {
     server.handle = (_req, res) =>
       json(res, 401, graphError("InvalidAuthenticationToken", "Access token validation failure."));
