@@ -11,7 +11,6 @@ import {
   defaultMethodViolation,
   EMAIL_METHOD_ID,
   isEmailAddress,
-  isPrivilegedTarget,
   PASSWORD_METHOD_ID,
   PHONE_METHOD_IDS,
   PHONE_TYPES,
@@ -21,6 +20,7 @@ import {
 } from "./auth-rules.js";
 import { insufficientPrivileges, methodNotAllowed, segmentNotFound } from "./errors.js";
 import { readGraphPhoneNumber } from "./phone-number.js";
+import { isPrivilegedUser } from "./privileged-roles.js";
 import {
   type EmailMethod,
   type EmulatorRequest,
@@ -251,7 +251,7 @@ function created(req: EmulatorRequest, user: StoredUser, path: string, body: Bod
  * Authentication Administrator could not, it may not change the methods of a privileged user.
  */
 function requireWriteAccess(user: StoredUser): void {
-  if (isPrivilegedTarget(user.roles)) throw insufficientPrivileges();
+  if (isPrivilegedUser(user)) throw insufficientPrivileges();
 }
 
 /**

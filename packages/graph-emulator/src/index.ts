@@ -15,7 +15,7 @@ import { generateCertificate } from "./tls.js";
 
 export type { StateApp } from "./apps.js";
 export { userIdFromUpn } from "./ids.js";
-export type { StateUser, TenantState } from "./state.js";
+export type { StateGroup, StateUser, TenantState } from "./state.js";
 export { dumpState, StateError } from "./state.js";
 export { caTrustingFetch, EmulatorFetchHandler } from "./trust.js";
 

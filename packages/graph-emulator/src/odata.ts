@@ -180,3 +180,14 @@ export function nextLink(origin: string, path: string, query: URLSearchParams, s
   parts.push(`$skiptoken=${skiptoken}`);
   return `${origin}/v1.0${path}?${parts.join("&")}`;
 }
+
+/** The offset a `$skiptoken` of this emulator's own nextLinks carries; 0 without one. */
+export function pageStart(query: URLSearchParams): number {
+  const skiptoken = query.get("$skiptoken");
+  const start = skiptoken === null ? 0 : Number(decodeToken(skiptoken).p ?? Number.NaN);
+  if (!Number.isInteger(start) || start < 0)
+    throw badRequest(
+      "The specified page token value has expired and can no longer be included in your request.",
+    );
+  return start;
+}

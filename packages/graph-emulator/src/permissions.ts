@@ -26,6 +26,10 @@
 //                                                 Directory.Read.All, Directory.ReadWrite.All
 //   organization-list, organization-get           Organization.Read.All | Organization.ReadWrite.All, Directory.Read.All,
 //                                                 Directory.ReadWrite.All
+//   group-list-members (incl. the user cast)      GroupMember.Read.All | Directory.Read.All, Group.Read.All, Group.ReadWrite.All,
+//                                                 GroupMember.ReadWrite.All (the page lists no Directory.ReadWrite.All)
+//   rbacapplication-list-                          RoleEligibilitySchedule.Read.Directory | RoleEligibilitySchedule.ReadWrite.Directory,
+//   roleeligibilityscheduleinstances              RoleManagement.Read.All, RoleManagement.Read.Directory, RoleManagement.ReadWrite.Directory
 //
 // A permission written `A+B` is a combination: the caller needs both (user-update: "User.EnableDisableAccount.All +
 // User.Read.All is the least privileged combination of permissions to update the accountEnabled property").
@@ -140,6 +144,28 @@ export const ROUTES: readonly RouteRule[] = [
       "RoleManagement.ReadWrite.Directory",
       "Directory.Read.All",
       "Directory.ReadWrite.All",
+    ],
+  },
+  {
+    methods: ["GET"],
+    path: /^\/groups\/[^/]+\/members(\/microsoft\.graph\.user)?$/,
+    anyOf: [
+      "GroupMember.Read.All",
+      "Directory.Read.All",
+      "Group.Read.All",
+      "Group.ReadWrite.All",
+      "GroupMember.ReadWrite.All",
+    ],
+  },
+  {
+    methods: ["GET"],
+    path: /^\/roleManagement\/directory\/roleEligibilityScheduleInstances$/,
+    anyOf: [
+      "RoleEligibilitySchedule.Read.Directory",
+      "RoleEligibilitySchedule.ReadWrite.Directory",
+      "RoleManagement.Read.All",
+      "RoleManagement.Read.Directory",
+      "RoleManagement.ReadWrite.Directory",
     ],
   },
   {

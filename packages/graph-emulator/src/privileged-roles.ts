@@ -22,8 +22,22 @@
 // data only of users that every column may act on: users with no role, or only roles from the rows
 // ticked in all four columns (below). Any other role, including one the emulator does not know (a
 // custom role, a role added after this list), makes the user privileged: that is the table's last
-// row, and the stricter answer. Membership of role-assignable groups and restricted administrative
-// units are not modelled (the state file has no groups).
+// row, and the stricter answer. Restricted administrative units are not modelled.
+//
+// Roles held through a role-assignable group count as held: the group's members hold its active
+// roles. And membership itself protects: "To prevent elevation of privilege, you must be assigned
+// at least the Privileged Authentication Administrator role to change the credentials, reset MFA,
+// or modify sensitive attributes for members and owners of a role-assignable group"
+//   https://learn.microsoft.com/entra/identity/role-based-access-control/groups-concept
+// so a member of any of the state's groups (all role-assignable) is privileged, whatever the group
+// holds, eligible roles included.
+//
+// A user's own PIM eligibilities do NOT count: Graph checks the roles a user holds now, and an
+// eligible role is not held until it is activated. An app may therefore change an eligible admin's
+// phone methods and sensitive properties; a client that must not do so has to read eligibilities
+// itself (GET /roleManagement/directory/roleEligibilityScheduleInstances).
+
+import type { StoredUser } from "./types.js";
 
 /** The roles every admin column of the table may act on (display names, compared case-insensitively). */
 export const UNRESTRICTED_ROLES: readonly string[] = [
@@ -37,6 +51,16 @@ export const UNRESTRICTED_ROLES: readonly string[] = [
 ];
 
 const unrestricted = new Set(UNRESTRICTED_ROLES.map((role) => role.toLowerCase()));
+
+/** The roles a user holds now: their own active roles and those of the groups they belong to. */
+export function heldRoles(user: StoredUser): string[] {
+  return [...user.roles, ...(user.memberOf ?? []).flatMap((group) => group.roles)];
+}
+
+/** True when the user's sensitive properties and methods are beyond the app (see the top of this file). */
+export function isPrivilegedUser(user: StoredUser): boolean {
+  return (user.memberOf ?? []).length > 0 || isPrivilegedTarget(heldRoles(user));
+}
 
 /** True when holding `roles` puts a user's sensitive properties and methods beyond the app. */
 export function isPrivilegedTarget(roles: readonly string[]): boolean {

@@ -1,12 +1,14 @@
 // Read-only directory roles, built from the state's `roles` so roster can find and protect
 // privileged users: GET /directoryRoles (optionally `$expand=members($select=…)`),
-// GET /directoryRoles/{id} and GET /directoryRoles/{id}/members (paged).
+// GET /directoryRoles/{id} and GET /directoryRoles/{id}/members (paged). A role assigned to a
+// role-assignable group lists the group (`#microsoft.graph.group`), not its members: the role's
+// members relationship is the assignment, and reading who is behind a group is the client's job.
 import { badRequest, methodNotAllowed, resourceNotFound, segmentNotFound } from "./errors.js";
+import { renderPrincipal } from "./groups.js";
 import { uuidFromName } from "./ids.js";
 import { checkOptions, decodeToken, encodeToken, nextLink, parseSelect, parseTop } from "./odata.js";
 import type { Store } from "./store.js";
 import type { EmulatorRequest, EmulatorResponse } from "./types.js";
-import { renderDirectoryObject } from "./users.js";
 
 /** Template ids of common built-in roles (stable across tenants); others get a derived id. */
 const TEMPLATE_IDS: Record<string, string> = {
@@ -34,11 +36,21 @@ interface Role {
   roleTemplateId: string;
 }
 
+/** A role's template id: Microsoft's for the built-in roles listed above, else one derived from the name. */
+export function roleTemplateId(displayName: string): string {
+  return TEMPLATE_IDS[displayName] ?? uuidFromName("roleTemplate", displayName);
+}
+
+/** True for the built-in roles the emulator knows the template id of; other names count as custom roles. */
+export function isBuiltInRole(displayName: string): boolean {
+  return Object.hasOwn(TEMPLATE_IDS, displayName);
+}
+
 function rolesOf(store: Store): Role[] {
   return store.rolesInUse().map((displayName) => ({
     id: uuidFromName("directoryRole", `${store.tenant.id}/${displayName}`),
     displayName,
-    roleTemplateId: TEMPLATE_IDS[displayName] ?? uuidFromName("roleTemplate", displayName),
+    roleTemplateId: roleTemplateId(displayName),
   }));
 }
 
@@ -66,7 +78,7 @@ export function handleRolesRequest(store: Store, req: EmulatorRequest, rest: str
         out.members = store
           .membersOf(role.displayName)
           .slice(0, MAX_EXPANDED)
-          .map((user) => renderDirectoryObject(user.props, expand.select));
+          .map((member) => renderPrincipal(member, expand.select));
       }
       return out;
     });
@@ -98,7 +110,7 @@ export function handleRolesRequest(store: Store, req: EmulatorRequest, rest: str
       encodeToken({ p: start + top }),
     );
   }
-  body.value = members.slice(start, start + top).map((user) => renderDirectoryObject(user.props, select));
+  body.value = members.slice(start, start + top).map((member) => renderPrincipal(member, select));
   return { status: 200, body };
 }
 

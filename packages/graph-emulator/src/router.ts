@@ -5,7 +5,9 @@ import { handleAuthMethodsRequest } from "./auth-methods.js";
 import { handleBatch } from "./batch.js";
 import type { EmulatorContext } from "./context.js";
 import { handleDelta } from "./delta.js";
+import { handleEligibilityRequest } from "./eligibility.js";
 import { badRequest, methodNotAllowed, segmentNotFound } from "./errors.js";
+import { handleGroupsRequest } from "./groups.js";
 import { handleManagerRequest } from "./manager.js";
 import { hasEventualConsistency } from "./odata.js";
 import { handleOrganizationRequest } from "./organization.js";
@@ -27,6 +29,10 @@ export async function route(ctx: EmulatorContext, req: EmulatorRequest): Promise
       return handleBatch(ctx, req, route);
     case "directoryRoles":
       return handleRolesRequest(store, req, rest);
+    case "groups":
+      return handleGroupsRequest(store, req, rest);
+    case "roleManagement":
+      return handleEligibilityRequest(store, req, rest);
     case "organization":
       return handleOrganizationRequest(store, req, rest);
     case "me":

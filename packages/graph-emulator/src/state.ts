@@ -10,7 +10,7 @@ import { forEachBounded } from "./bounded.js";
 import { isGuid, userIdFromUpn, uuidFromName } from "./ids.js";
 import { photoFromImage } from "./photo.js";
 import { Store, type Tenant } from "./store.js";
-import type { StoredPhoto, StoredUser } from "./types.js";
+import type { StoredGroup, StoredPhoto, StoredUser } from "./types.js";
 import { upnProblem } from "./upn.js";
 import { EXTENSION_ATTRIBUTES, propSpec } from "./user-schema.js";
 
@@ -25,30 +25,48 @@ export interface StateUser {
   /** Image path relative to the state file, or a `data:image/...;base64,` URI. */
   photo?: string;
   authentication?: { phoneMethods?: unknown[]; emailMethods?: unknown[]; defaultMethod?: string };
-  /** Directory role display names, e.g. "Global Administrator". */
+  /** Directory role display names held actively, e.g. "Global Administrator". */
   roles?: string[];
+  /** Roles the user is PIM-eligible for (not held until activated). */
+  eligibleRoles?: string[];
   [graphProperty: string]: unknown;
+}
+
+/** A role-assignable group: users only as members (Graph forbids nesting groups in them). */
+export interface StateGroup {
+  /** Object id; derived from the display name when absent. */
+  id?: string;
+  displayName: string;
+  /** Members' UPNs (or user ids). */
+  members: string[];
+  /** Roles assigned to the group actively: every member holds them. */
+  roles?: string[];
+  /** Roles the group is PIM-eligible for. */
+  eligibleRoles?: string[];
 }
 
 export interface TenantState {
   /** The organization: its id, verified domains (the default first) and name. */
-  tenant?: { id?: string; domains?: string[]; displayName?: string };
+  tenant?: { id?: string; domains?: string[]; displayName?: string; pimLicensed?: boolean };
   /** App registrations and their permissions; absent = any token may do anything. */
   apps?: StateApp[];
   users: StateUser[];
+  /** Role-assignable groups. */
+  groups?: StateGroup[];
 }
 
 export class StateError extends Error {
   override name = "StateError";
 }
 
-const EMULATOR_KEYS = new Set(["manager", "photo", "authentication", "roles"]);
+const EMULATOR_KEYS = new Set(["manager", "photo", "authentication", "roles", "eligibleRoles"]);
+const GROUP_KEYS = ["id", "displayName", "members", "roles", "eligibleRoles"];
 const PHOTO_CONCURRENCY = 8;
 
 /** Builds a Store from parsed state-file JSON; `baseDir` resolves relative photo paths. */
 export async function loadState(state: unknown, baseDir: string): Promise<Store> {
   if (!isObject(state)) throw new StateError("the state must be a JSON object with a `users` array");
-  const unknownTop = Object.keys(state).filter((k) => !["tenant", "apps", "users"].includes(k));
+  const unknownTop = Object.keys(state).filter((k) => !["tenant", "apps", "users", "groups"].includes(k));
   if (unknownTop.length > 0) throw new StateError(`unknown top-level key '${unknownTop[0]}'`);
   if (!Array.isArray(state.users)) throw new StateError("`users` must be an array");
   const rawUsers: unknown[] = state.users;
@@ -76,6 +94,7 @@ export async function loadState(state: unknown, baseDir: string): Promise<Store>
   });
 
   checkProxyAddresses(store);
+  readGroups(state.groups, store);
   for (const { user, ref, where } of managers) {
     const manager = store.find(ref);
     if (!manager) throw new StateError(`${where}: manager '${ref}' is not a user in the state`);
@@ -141,6 +160,7 @@ export function dumpState(store: Store): TenantState {
       id: store.tenant.id,
       domains: [...store.tenant.domains],
       ...(store.tenant.displayName ? { displayName: store.tenant.displayName } : {}),
+      ...(store.tenant.pimLicensed ? {} : { pimLicensed: false }),
     },
     ...(store.apps.length > 0 ? { apps: dumpApps(store.apps) } : {}),
     users: store.all().map((user) => {
@@ -157,9 +177,86 @@ export function dumpState(store: Store): TenantState {
         };
       }
       if (user.roles.length > 0) out.roles = [...user.roles];
+      if (user.eligibleRoles.length > 0) out.eligibleRoles = [...user.eligibleRoles];
       return out;
     }),
+    ...(store.groups().length > 0
+      ? {
+          groups: store.groups().map((group) => ({
+            id: group.id,
+            displayName: group.displayName,
+            members: group.members.map((user) => user.props.userPrincipalName),
+            ...(group.roles.length > 0 ? { roles: [...group.roles] } : {}),
+            ...(group.eligibleRoles.length > 0 ? { eligibleRoles: [...group.eligibleRoles] } : {}),
+          })),
+        }
+      : {}),
   };
+}
+
+/**
+ * `groups`: role-assignable groups. "Group nesting isn't supported. A group can't be added as a
+ * member of a role-assignable group" (Use Microsoft Entra groups to manage role assignments), so a
+ * member must be a user of the state; naming a group is an error of its own.
+ */
+function readGroups(raw: unknown, store: Store): void {
+  if (raw === undefined) return;
+  if (!Array.isArray(raw)) throw new StateError("`groups` must be an array");
+  const entries: { where: string; group: StoredGroup; members: string[] }[] = [];
+  raw.forEach((item, index) => {
+    const where = `groups[${index}]`;
+    if (!isObject(item)) throw new StateError(`${where}: each group must be an object`);
+    if (typeof item.displayName !== "string" || item.displayName.trim() === "")
+      throw new StateError(`${where}: displayName must be a non-empty string`);
+    const label = `${where} (${item.displayName})`;
+    const unknownKey = Object.keys(item).find((key) => !GROUP_KEYS.includes(key));
+    if (unknownKey !== undefined) throw new StateError(`${label}: unknown group key '${unknownKey}'`);
+    const id = item.id === undefined ? uuidFromName("group", item.displayName.toLowerCase()) : item.id;
+    if (typeof id !== "string" || !isGuid(id)) throw new StateError(`${label}: id must be a GUID`);
+    if (!Array.isArray(item.members) || !item.members.every((m) => typeof m === "string" && m !== ""))
+      throw new StateError(`${label}: members must be an array of userPrincipalNames`);
+    const group: StoredGroup = {
+      id,
+      displayName: item.displayName,
+      members: [],
+      roles: readRoleNames(item.roles, `${label}: roles`),
+      eligibleRoles: readRoleNames(item.eligibleRoles, `${label}: eligibleRoles`),
+    };
+    entries.push({ where: label, group, members: item.members as string[] });
+  });
+  const groupKeys = new Set(
+    entries.flatMap(({ group }) => [group.id.toLowerCase(), group.displayName.toLowerCase()]),
+  );
+  for (const { where, group, members } of entries) {
+    for (const ref of members) {
+      const user = store.find(ref);
+      if (!user) {
+        if (groupKeys.has(ref.toLowerCase()))
+          throw new StateError(
+            `${where}: members: '${ref}' is a group; a role-assignable group cannot have groups as members`,
+          );
+        throw new StateError(`${where}: members: '${ref}' is not a user in the state`);
+      }
+      if (group.members.includes(user))
+        throw new StateError(`${where}: members: '${ref}' is listed more than once`);
+      group.members.push(user);
+    }
+    try {
+      store.addGroup(group);
+    } catch (err) {
+      throw new StateError(`${where}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** A list of role display names (absent = none); `what` names it in the error. */
+function readRoleNames(raw: unknown, what: string): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || !raw.every((r) => typeof r === "string" && r.trim() !== ""))
+    throw new StateError(`${what} must be an array of role names`);
+  if (new Set(raw.map((r: string) => r.toLowerCase())).size !== raw.length)
+    throw new StateError(`${what} names a role more than once`);
+  return [...raw] as string[];
 }
 
 export function emptyState(domain = "contoso.onmicrosoft.com"): TenantState {
@@ -201,12 +298,17 @@ function readTenant(raw: unknown, users: unknown[]): Tenant {
     (typeof tenant.displayName !== "string" || tenant.displayName === "")
   )
     throw new StateError("`tenant.displayName` must be a non-empty string");
-  const unknownKey = Object.keys(tenant).find((key) => !["id", "domains", "displayName"].includes(key));
+  const unknownKey = Object.keys(tenant).find(
+    (key) => !["id", "domains", "displayName", "pimLicensed"].includes(key),
+  );
   if (unknownKey !== undefined) throw new StateError(`unknown key 'tenant.${unknownKey}'`);
+  if (tenant.pimLicensed !== undefined && typeof tenant.pimLicensed !== "boolean")
+    throw new StateError("`tenant.pimLicensed` must be true or false");
   return {
     id,
     domains,
     ...(typeof tenant.displayName === "string" ? { displayName: tenant.displayName } : {}),
+    pimLicensed: tenant.pimLicensed !== false,
   };
 }
 
@@ -243,6 +345,7 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string" && r !== "")) {
     throw new StateError(`${label}: roles must be an array of role names`);
   }
+  const eligibleRoles = readRoleNames(raw.eligibleRoles, `${label}: eligibleRoles`);
   let methods: ReturnType<typeof authMethodsFromState> = { phoneMethods: [], emailMethods: [] };
   if (raw.authentication !== undefined) {
     try {
@@ -262,6 +365,7 @@ function readUser(raw: unknown, where: string): { user: StoredUser; manager?: st
     emailMethods: methods.emailMethods,
     ...(methods.defaultMethod ? { defaultMethod: methods.defaultMethod } : {}),
     roles,
+    eligibleRoles,
   };
   return {
     user,

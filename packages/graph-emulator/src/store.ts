@@ -4,13 +4,24 @@
 // eventual-consistency mode, where reads shortly after a write still see the old value).
 import { randomUUID } from "node:crypto";
 import type { AppRegistration } from "./apps.js";
-import type { StoredUser } from "./types.js";
+import type { StoredGroup, StoredUser } from "./types.js";
 
 export interface Tenant {
   id: string;
   domains: string[];
   /** The organization's name; derived from the first domain when the state gives none. */
   displayName?: string;
+  /** Entra ID P2 (or ID Governance): without it, PIM's APIs answer 400 AadPremiumLicenseRequired. */
+  pimLicensed: boolean;
+}
+
+/** What can hold a directory role: a user, or a role-assignable group. */
+export type Principal = { kind: "user"; user: StoredUser } | { kind: "group"; group: StoredGroup };
+
+/** One PIM eligibility: `principal` may activate `role`. */
+export interface Eligibility {
+  principal: Principal;
+  role: string;
 }
 
 /** What a reader sees of a user: the current state, or the pre-write state while it is "stale". */
@@ -41,7 +52,10 @@ export class Store {
   private readonly position = new Map<string, number>();
   private readonly changes = new Map<string, Change>();
   private readonly snapshots = new Map<string, Snapshot>();
-  private readonly roleMembers = new Map<string, StoredUser[]>();
+  private readonly roleMembers = new Map<string, Principal[]>();
+  private readonly groupList: StoredGroup[] = [];
+  private readonly groupsById = new Map<string, StoredGroup>();
+  private readonly groupsByName = new Map<string, StoredGroup>();
   private sequence = 0;
   /** Identifies this store, so delta tokens from a previously loaded state are refused. */
   readonly instance = randomUUID();
@@ -90,11 +104,51 @@ export class Store {
     this.users.push(user);
     this.byId.set(id, user);
     this.byUpn.set(upn, user);
-    for (const role of user.roles) {
-      const members = this.roleMembers.get(role) ?? [];
-      members.push(user);
-      this.roleMembers.set(role, members);
-    }
+    for (const role of user.roles) this.assign(role, { kind: "user", user });
+  }
+
+  /** Adds a role-assignable group; its members must already be users of this store. */
+  addGroup(group: StoredGroup): void {
+    const id = group.id.toLowerCase();
+    const name = group.displayName.toLowerCase();
+    if (this.groupsByName.has(name)) throw new Error(`duplicate group displayName ${group.displayName}`);
+    if (this.groupsById.has(id) || this.byId.has(id)) throw new Error(`duplicate id ${group.id}`);
+    this.groupList.push(group);
+    this.groupsById.set(id, group);
+    this.groupsByName.set(name, group);
+    for (const member of group.members) member.memberOf = [...(member.memberOf ?? []), group];
+    for (const role of group.roles) this.assign(role, { kind: "group", group });
+  }
+
+  private assign(role: string, principal: Principal): void {
+    const members = this.roleMembers.get(role) ?? [];
+    members.push(principal);
+    this.roleMembers.set(role, members);
+  }
+
+  /** The role-assignable groups in state order. Callers must not mutate the array. */
+  groups(): readonly StoredGroup[] {
+    return this.groupList;
+  }
+
+  /** A group by id (case-insensitive). */
+  findGroup(id: string): StoredGroup | undefined {
+    return this.groupsById.get(id.toLowerCase());
+  }
+
+  /** A group by display name (case-insensitive), for the state file's references. */
+  findGroupByName(name: string): StoredGroup | undefined {
+    return this.groupsByName.get(name.toLowerCase());
+  }
+
+  /** Every PIM eligibility: the users' in user order, then the groups'. */
+  eligibilities(): Eligibility[] {
+    const result: Eligibility[] = [];
+    for (const user of this.users)
+      for (const role of user.eligibleRoles) result.push({ principal: { kind: "user", user }, role });
+    for (const group of this.groupList)
+      for (const role of group.eligibleRoles) result.push({ principal: { kind: "group", group }, role });
+    return result;
   }
 
   /** Current state by id or UPN (both case-insensitive), ignoring the stale-read window. */
@@ -167,11 +221,13 @@ export class Store {
     this.byUpn.set(newUpn.toLowerCase(), user);
   }
 
+  /** The activated roles: those a user or a group holds actively (an eligibility activates none). */
   rolesInUse(): string[] {
     return [...this.roleMembers.keys()].sort();
   }
 
-  membersOf(role: string): readonly StoredUser[] {
+  /** A role's direct members: users, then groups (a group stands for its members, unexpanded). */
+  membersOf(role: string): readonly Principal[] {
     return this.roleMembers.get(role) ?? [];
   }
 }

@@ -97,6 +97,24 @@ export interface StoredUser {
   emailMethods: EmailMethod[];
   /** The user's default sign-in (MFA) method, when it is set: it cannot be deleted. */
   defaultMethod?: DefaultMethod;
-  /** Directory role display names, e.g. "Global Administrator". */
+  /** Directory role display names the user holds actively (assigned now), e.g. "Global Administrator". */
   roles: string[];
+  /** Roles the user is PIM-eligible for: not held until activated. */
+  eligibleRoles: string[];
+  /** The role-assignable groups the user is a member of (filled in by the Store). */
+  memberOf?: StoredGroup[];
+}
+
+/**
+ * A role-assignable group (isAssignableToRole): roles can be assigned to it, actively or as a PIM
+ * eligibility, and its members are users only (such groups cannot nest groups).
+ */
+export interface StoredGroup {
+  id: string;
+  displayName: string;
+  members: StoredUser[];
+  /** Roles assigned to the group now: every member holds them. */
+  roles: string[];
+  /** Roles the group is PIM-eligible for. */
+  eligibleRoles: string[];
 }

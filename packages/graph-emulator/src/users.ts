@@ -134,6 +134,7 @@ export function createUser(store: Store, req: EmulatorRequest): EmulatorResponse
     phoneMethods: [],
     emailMethods: [],
     roles: [],
+    eligibleRoles: [],
   };
   if (store.byUpnLower(upn)) throw upnConflict();
   const changes = validatePatch(store, draft, rest);

@@ -10,7 +10,7 @@ import {
   insufficientPrivileges,
   invalidValue,
 } from "./errors.js";
-import { isPrivilegedTarget } from "./privileged-roles.js";
+import { isPrivilegedUser } from "./privileged-roles.js";
 import type { Store } from "./store.js";
 import type { StoredUser } from "./types.js";
 import { upnProblem } from "./upn.js";
@@ -65,8 +65,7 @@ export function validatePatch(store: Store, user: StoredUser, body: unknown): Re
   if (user.props.onPremisesSyncEnabled === true && names.some((n) => propSpec(n)?.synced))
     throw dirSyncRefusal();
   if (wasSyncedOnce(user) && names.includes("onPremisesExtensionAttributes")) throw externalServiceRefusal();
-  if (isPrivilegedTarget(user.roles) && names.some((n) => propSpec(n)?.sensitive))
-    throw insufficientPrivileges();
+  if (isPrivilegedUser(user) && names.some((n) => propSpec(n)?.sensitive)) throw insufficientPrivileges();
   if (typeof changes.userPrincipalName === "string") checkUpn(store, user, changes.userPrincipalName);
   if (typeof changes.mail === "string") checkMailIsFree(store, user, changes.mail);
   return changes;

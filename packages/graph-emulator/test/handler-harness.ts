@@ -15,6 +15,7 @@ export function makeUser(overrides: Partial<StoredUser> = {}): StoredUser {
     phoneMethods: [],
     emailMethods: [],
     roles: [],
+    eligibleRoles: [],
     ...overrides,
   };
 }

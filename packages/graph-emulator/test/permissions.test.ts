@@ -34,7 +34,12 @@ const TOKENS = [
   "RoleManagement.Read.Directory",
   "Organization.Read.All",
   "Directory.Read.All",
+  "Directory.ReadWrite.All",
+  "GroupMember.Read.All",
+  "RoleEligibilitySchedule.Read.Directory",
 ];
+
+const GROUP_ID = "6f1c2a4e-0000-4000-8000-00000000aa01";
 
 let em: RunningEmulator;
 beforeAll(async () => {
@@ -53,6 +58,16 @@ beforeAll(async () => {
         roles: ["Reports Reader"],
       },
       { userPrincipalName: "alex@contoso.com", displayName: "Alex Wilber", manager: "adele@contoso.com" },
+      { userPrincipalName: "grace@contoso.com", displayName: "Grace Taylor" },
+    ],
+    groups: [
+      {
+        id: GROUP_ID,
+        displayName: "Helpdesk admins",
+        members: ["grace@contoso.com"],
+        roles: ["Helpdesk Administrator"],
+        eligibleRoles: ["User Administrator"],
+      },
     ],
   });
 });
@@ -172,6 +187,34 @@ const ROUTES: [string, string, unknown, string, string][] = [
   ],
   ["GET", "/v1.0/organization", undefined, "Directory.Read.All", "RoleManagement.Read.Directory"],
   ["DELETE", `${ADELE}/photo/$value`, undefined, "ProfilePhoto.ReadWrite.All", "ProfilePhoto.Read.All"],
+  [
+    "GET",
+    `/v1.0/groups/${GROUP_ID}/members`,
+    undefined,
+    "GroupMember.Read.All",
+    "RoleManagement.Read.Directory",
+  ],
+  [
+    "GET",
+    `/v1.0/groups/${GROUP_ID}/members/microsoft.graph.user?$select=id`,
+    undefined,
+    "Directory.Read.All",
+    "User.Read.All",
+  ],
+  [
+    "GET",
+    "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances",
+    undefined,
+    "RoleEligibilitySchedule.Read.Directory",
+    "Directory.Read.All",
+  ],
+  [
+    "GET",
+    "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$expand=principal",
+    undefined,
+    "RoleManagement.Read.Directory",
+    "User.Read.All",
+  ],
 ];
 
 describe("each route needs the application permissions Microsoft documents for it", () => {
@@ -187,6 +230,14 @@ describe("each route needs the application permissions Microsoft documents for i
       expect(granted.status, granted.text).toBeLessThan(300);
     },
   );
+
+  it("does not take Directory.ReadWrite.All for a group's members: group-list-members does not list it", async () => {
+    expectGraphError(
+      await raw(em, "GET", `/v1.0/groups/${GROUP_ID}/members`, { token: "Directory.ReadWrite.All" }),
+      403,
+      ...DENIED,
+    );
+  });
 
   it("needs a permission to upload a photo", async () => {
     const put = (token: string) =>
@@ -271,6 +322,44 @@ describe("$batch", () => {
       user: [200, undefined],
       phones: [403, "Authorization_RequestDenied"],
       photo: [200, undefined],
+    });
+  });
+});
+
+describe("$batch: groups and eligibilities", () => {
+  it("checks a group's members and the eligibilities per item, like the other reads", async () => {
+    const batch = (token: string) =>
+      raw(em, "POST", "/v1.0/$batch", {
+        token,
+        body: {
+          requests: [
+            { id: "members", method: "GET", url: `/groups/${GROUP_ID}/members?$select=id` },
+            {
+              id: "eligible",
+              method: "GET",
+              url: "/roleManagement/directory/roleEligibilityScheduleInstances?$expand=principal",
+            },
+            { id: "roles", method: "GET", url: "/directoryRoles?$expand=members($select=id)" },
+          ],
+        },
+      });
+    const statuses = async (token: string) => {
+      const res = await batch(token);
+      expect(res.status).toBe(200);
+      return Object.fromEntries(
+        (res.json.responses as { id: string; status: number }[]).map((r) => [r.id, r.status]),
+      );
+    };
+    expect(await statuses("GroupMember.Read.All")).toEqual({ members: 200, eligible: 403, roles: 403 });
+    expect(await statuses("RoleEligibilitySchedule.Read.Directory")).toEqual({
+      members: 403,
+      eligible: 200,
+      roles: 403,
+    });
+    expect(await statuses("RoleManagement.Read.Directory")).toEqual({
+      members: 403,
+      eligible: 200,
+      roles: 200,
     });
   });
 });

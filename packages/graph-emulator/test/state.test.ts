@@ -97,6 +97,126 @@ describe("state loading", () => {
     expect((authError as Error).message).toMatch(/^users\[0\] \(a@x\.com\): authentication: /);
   });
 
+  it("refuses bad groups and eligible roles with messages that name the group or user", async () => {
+    const users = [{ userPrincipalName: "a@x.com" }, { userPrincipalName: "b@x.com" }];
+    const group = (extra: Record<string, unknown>) => ({
+      users,
+      groups: [{ displayName: "Admins", members: ["a@x.com"], ...extra }],
+    });
+    await expectStateError({ users, groups: {} }, "`groups` must be an array");
+    await expectStateError(
+      { users, groups: [{ members: [] }] },
+      "groups[0]: displayName must be a non-empty string",
+    );
+    await expectStateError(group({ owners: [] }), "groups[0] (Admins): unknown group key 'owners'");
+    await expectStateError(group({ id: "42" }), "groups[0] (Admins): id must be a GUID");
+    await expectStateError(
+      group({ members: "a@x.com" }),
+      "groups[0] (Admins): members must be an array of userPrincipalNames",
+    );
+    await expectStateError(
+      group({ members: ["c@x.com"] }),
+      "groups[0] (Admins): members: 'c@x.com' is not a user in the state",
+    );
+    await expectStateError(
+      group({ members: ["a@x.com", "A@X.com"] }),
+      "groups[0] (Admins): members: 'A@X.com' is listed more than once",
+    );
+    await expectStateError(
+      group({ roles: "Global Administrator" }),
+      "groups[0] (Admins): roles must be an array of role names",
+    );
+    await expectStateError(
+      group({ eligibleRoles: ["User Administrator", "user administrator"] }),
+      "groups[0] (Admins): eligibleRoles names a role more than once",
+    );
+    await expectStateError(
+      {
+        users,
+        groups: [
+          { displayName: "Admins", members: ["a@x.com"] },
+          { displayName: "admins", members: ["b@x.com"] },
+        ],
+      },
+      "groups[1] (admins): duplicate group displayName admins",
+    );
+    await expectStateError(
+      { users, groups: [{ id: userIdFromUpn("a@x.com"), displayName: "Admins", members: [] }] },
+      `groups[0] (Admins): duplicate id ${userIdFromUpn("a@x.com")}`,
+    );
+    // Role-assignable groups cannot nest groups: naming a group (by name or id) as a member is refused.
+    await expectStateError(
+      {
+        users,
+        groups: [
+          { displayName: "Inner", members: ["a@x.com"] },
+          { displayName: "Outer", members: ["b@x.com", "Inner"] },
+        ],
+      },
+      "groups[1] (Outer): members: 'Inner' is a group; a role-assignable group cannot have groups as members",
+    );
+    await expectStateError(
+      {
+        users,
+        groups: [
+          { displayName: "Outer", members: ["6f1c2a4e-0000-4000-8000-00000000aa09"] },
+          { id: "6f1c2a4e-0000-4000-8000-00000000aa09", displayName: "Inner", members: ["a@x.com"] },
+        ],
+      },
+      "groups[0] (Outer): members: '6f1c2a4e-0000-4000-8000-00000000aa09' is a group; a role-assignable group cannot have groups as members",
+    );
+    await expectStateError(
+      { users: [{ userPrincipalName: "a@x.com", eligibleRoles: [""] }] },
+      "users[0] (a@x.com): eligibleRoles must be an array of role names",
+    );
+    await expectStateError(
+      { tenant: { pimLicensed: "no" }, users: [] },
+      "`tenant.pimLicensed` must be true or false",
+    );
+  });
+
+  it("dumps groups, eligible roles and an unlicensed tenant so that the dump loads back the same", async () => {
+    const state = {
+      tenant: { domains: ["x.com"], pimLicensed: false },
+      users: [
+        { userPrincipalName: "a@x.com", eligibleRoles: ["Global Administrator"] },
+        { userPrincipalName: "b@x.com", roles: ["Reports Reader"] },
+      ],
+      groups: [
+        {
+          displayName: "Helpdesk admins",
+          members: ["A@x.com", "b@x.com"],
+          roles: ["Helpdesk Administrator"],
+          eligibleRoles: ["User Administrator"],
+        },
+        { id: "6f1c2a4e-0000-4000-8000-00000000aa02", displayName: "Empty", members: [] },
+      ],
+    };
+    const store = await loadState(state, os.tmpdir());
+    expect(store.tenant.pimLicensed).toBe(false);
+    const dumped = dumpState(store);
+    expect(dumped.tenant?.pimLicensed).toBe(false);
+    expect(dumped.users.map((u) => u.eligibleRoles)).toEqual([["Global Administrator"], undefined]);
+    expect(dumped.groups).toEqual([
+      {
+        id: store.groups()[0]!.id,
+        displayName: "Helpdesk admins",
+        members: ["a@x.com", "b@x.com"],
+        roles: ["Helpdesk Administrator"],
+        eligibleRoles: ["User Administrator"],
+      },
+      { id: "6f1c2a4e-0000-4000-8000-00000000aa02", displayName: "Empty", members: [] },
+    ]);
+    const again = await loadState(dumped, os.tmpdir());
+    expect(dumpState(again)).toEqual(dumped);
+    // The id of a group without one is derived from its name, the same on every load.
+    expect((await loadState(state, os.tmpdir())).groups()[0]!.id).toBe(store.groups()[0]!.id);
+    // A licensed tenant (the default) writes no pimLicensed key; a state without groups no groups key.
+    const plain = dumpState(await loadState({ users: [{ userPrincipalName: "a@x.com" }] }, os.tmpdir()));
+    expect(plain.tenant).not.toHaveProperty("pimLicensed");
+    expect(plain).not.toHaveProperty("groups");
+  });
+
   it("names the file when it cannot be read or parsed", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "roster-state-"));
     const file = path.join(dir, "tenant.json");

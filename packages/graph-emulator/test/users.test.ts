@@ -375,10 +375,10 @@ describe("GET /users/{id | userPrincipalName}", () => {
 
   it("answers unknown segments, versions and methods like Graph", async () => {
     expectGraphError(
-      await raw(em, "GET", "/v1.0/groups"),
+      await raw(em, "GET", "/v1.0/devices"),
       400,
       "BadRequest",
-      "Resource not found for the segment 'groups'.",
+      "Resource not found for the segment 'devices'.",
     );
     expectGraphError(await raw(em, "GET", "/v1.0/users/user0001@contoso.com/drive"), 400, "BadRequest");
     expectGraphError(await raw(em, "DELETE", "/v1.0/users/user0001@contoso.com"), 405, "Request_BadRequest");

@@ -1,0 +1,112 @@
+// Role-assignable groups, read-only: GET /groups/{id}/members and its OData cast
+// /groups/{id}/members/microsoft.graph.user (group-list-members), paged like Graph (default 100,
+// `$top` up to 999, `@odata.nextLink`), plus the directoryObject form of a group that the role
+// routes list where a role is assigned to a group. The state's groups are users-only
+// (role-assignable groups cannot nest groups), so the cast lists the same objects as /members.
+import { methodNotAllowed, resourceNotFound, segmentNotFound } from "./errors.js";
+import { checkOptions, encodeToken, nextLink, pageStart, parseSelect, parseTop } from "./odata.js";
+import type { Principal, Store } from "./store.js";
+import {
+  type Caller,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  GraphHttpError,
+  type StoredGroup,
+} from "./types.js";
+import { renderDirectoryObject } from "./users.js";
+
+const USER_CAST = "microsoft.graph.user";
+
+/** Permissions that let an app read users (user-get); without one, member users come back limited. */
+const USER_READERS = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+
+/**
+ * A role-assignable group as a directoryObject. `select` holds user property names (the members
+ * routes validate `$select` against the user type); of those a group has only `displayName`, and
+ * Graph leaves out what the derived type lacks.
+ */
+export function renderGroupObject(
+  group: StoredGroup,
+  select: readonly string[] | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { "@odata.type": "#microsoft.graph.group", id: group.id };
+  if (select === undefined || select.includes("*")) {
+    return {
+      ...out,
+      displayName: group.displayName,
+      description: null,
+      groupTypes: [],
+      isAssignableToRole: true,
+      mailEnabled: false,
+      securityEnabled: true,
+    };
+  }
+  if (select.includes("displayName")) out.displayName = group.displayName;
+  return out;
+}
+
+/** A role's member or an eligibility's principal, typed by `@odata.type`. */
+export function renderPrincipal(
+  principal: Principal,
+  select: readonly string[] | undefined,
+): Record<string, unknown> {
+  return principal.kind === "user"
+    ? renderDirectoryObject(principal.user.props, select)
+    : renderGroupObject(principal.group, select);
+}
+
+/** `rest` = the segments after "groups". */
+export function handleGroupsRequest(store: Store, req: EmulatorRequest, rest: string[]): EmulatorResponse {
+  if (req.method !== "GET") throw methodNotAllowed();
+  const [key, relation, cast, ...extra] = rest;
+  if (key === undefined || relation === undefined) {
+    throw new GraphHttpError(
+      501,
+      "NotImplemented",
+      "The emulator serves only /groups/{id}/members and /groups/{id}/members/microsoft.graph.user.",
+    );
+  }
+  const group = store.findGroup(key);
+  if (!group) throw resourceNotFound(key);
+  if (relation !== "members") throw segmentNotFound(relation);
+  if (cast !== undefined && cast !== USER_CAST) throw segmentNotFound(cast);
+  if (extra.length > 0) throw segmentNotFound(extra[0]!);
+  checkOptions(req.query, ["$select", "$top", "$skiptoken"]);
+  const select = parseSelect(req.query.get("$select"), true);
+  const top = parseTop(req.query.get("$top"), 999);
+  const start = pageStart(req.query);
+  const members = group.members;
+  const context =
+    cast === undefined
+      ? `${req.origin}/v1.0/$metadata#directoryObjects`
+      : `${req.origin}/v1.0/$metadata#users${select === undefined ? "" : `(${select.join(",")})`}`;
+  const body: Record<string, unknown> = { "@odata.context": context };
+  if (start + top < members.length) {
+    const path = `/groups/${group.id}/members${cast === undefined ? "" : `/${USER_CAST}`}`;
+    body["@odata.nextLink"] = nextLink(req.origin, path, req.query, encodeToken({ p: start + top }));
+  }
+  const limited = !canReadUsers(req.caller);
+  body.value = members.slice(start, start + top).map((user) => {
+    const rendered = renderDirectoryObject(user.props, select);
+    return limited ? limitedInformation(rendered) : rendered;
+  });
+  return { status: 200, body };
+}
+
+function canReadUsers(caller: Caller): boolean {
+  return caller.permissions === undefined || USER_READERS.some((name) => caller.permissions?.has(name));
+}
+
+/**
+ * group-list-members: "if it doesn't have permission to read a certain resource type, members of
+ * that type are returned but with limited information ... only the @odata.type property for the
+ * object type and the id is returned, while other properties are indicated as null".
+ */
+function limitedInformation(rendered: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(rendered).map(([name, value]) => [
+      name,
+      name === "@odata.type" || name === "id" ? value : null,
+    ]),
+  );
+}
