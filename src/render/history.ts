@@ -129,6 +129,8 @@ function applyText(change: HistoryChange): string {
       return `applied ${apply.at}`;
     case "alreadyInTenant":
       return `in the tenant ${apply.at} (apply found it already set)`;
+    case "unknown":
+      return `unknown: apply ${apply.at} of ${short(apply.commit)} cannot tell${apply.reason ? `: ${apply.reason}` : ""}${change.supersededBy ? `; superseded by ${short(change.supersededBy)}` : ""}`;
     default:
       return `NOT APPLIED: ${apply.status} ${apply.at}${apply.reason ? `: ${apply.reason}` : ""}${change.supersededBy ? `; superseded by ${short(change.supersededBy)}` : ""}`;
   }
@@ -140,6 +142,9 @@ function recordLine(record: ApplyRecordView): string {
   if (record.environment) parts.push(`environment ${record.environment}`);
   parts.push(`tenant ${record.tenant}`);
   if (record.dirty) parts.push("from a working tree with uncommitted changes");
+  if (record.plan?.source === "saved") {
+    parts.push(`a saved plan made from ${record.plan.commit ? short(record.plan.commit) : "outside git"}`);
+  }
   return escapeInvisible(parts.join(" · "));
 }
 
