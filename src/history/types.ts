@@ -153,8 +153,13 @@ export interface AuditEntry {
   };
   /** The first apply that took this commit's state to the tenant, or the last that failed to. */
   apply: AuditApply | null;
-  /** True when no apply record shows this commit's state reaching the tenant. */
+  /**
+   * True when no apply record shows this commit's state reaching the tenant: none ran, or the last
+   * one that covered it was partial (`apply.outcome`), failed or refused.
+   */
   notApplied: boolean;
+  /** With `notApplied`: an apply wrote some of its changes (outcome partial), none all of them. */
+  partiallyApplied: boolean;
 }
 
 export interface Audit extends RepositoryView {
@@ -162,6 +167,8 @@ export interface Audit extends RepositoryView {
   since: string | null;
   /** Newest first. */
   entries: AuditEntry[];
-  /** Commits merged but never applied (by any recorded apply), newest first. */
+  /** Commits merged but never applied (no recorded apply, or only failed or refused ones), newest first. */
   notApplied: string[];
+  /** Commits whose last covering apply was partial (some changes failed or went stale), newest first. */
+  notFullyApplied: string[];
 }
