@@ -234,7 +234,7 @@ describe("roster export: a generated tenant of 1,000 users", () => {
       "sam-contoso.com.yaml",
       "sam-fabrikam.com.yaml",
       "con_.yaml",
-      "nul.ops_.yaml",
+      "nul_.ops.yaml",
       "_defaults_.yaml",
       "a-b-c.yaml",
       "guest12_partner.example.yaml",
