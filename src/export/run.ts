@@ -5,7 +5,9 @@
 import { readdir } from "node:fs/promises";
 import { basename, extname, join, posix } from "node:path";
 import { isProtected, type RosterConfig } from "../config/load.js";
-import { groupPhotoNames, loadDesiredState, PHOTOS_DIR } from "../desired/load.js";
+import { groupPhotoNames, type LoadResult, loadDesiredState, PHOTOS_DIR } from "../desired/load.js";
+import { formatDiagnostic } from "../diagnostics.js";
+import { RosterError } from "../errors.js";
 import type { AttributeSelection } from "./attributes.js";
 import { profileYaml } from "./emit.js";
 import { type GroupBy, layoutProfiles } from "./layout.js";
@@ -53,6 +55,23 @@ export function scopeFilter(config: RosterConfig, filter: string | undefined): s
   return parts.map((p) => `(${p})`).join(" and ");
 }
 
+/** A profile or defaults file already in the repository that export cannot read: it refuses. */
+export class UnreadableProfileError extends RosterError {}
+
+/**
+ * Refuses to export beside a file it cannot read: it may be one of the users' profiles (export would
+ * write a second one), and an admin's work must not be overwritten or ignored in silence.
+ */
+function assertExistingReadable(existing: LoadResult): void {
+  const [first, ...more] = existing.unreadable;
+  if (!first) return;
+  const others = new Set(more.map((d) => d.file).filter((file) => file !== first.file)).size;
+  throw new UnreadableProfileError(
+    `cannot read ${formatDiagnostic(first)}${others > 0 ? ` (and ${others} more unreadable ${others === 1 ? "file" : "files"})` : ""}; nothing was exported`,
+    { hint: "fix or move the file, then export again (roster validate lists every problem)" },
+  );
+}
+
 export async function runExport(
   graph: ExportGraph,
   request: ExportRequest,
@@ -60,6 +79,7 @@ export async function runExport(
 ): Promise<ExportReport> {
   const { root, config, attributes } = request;
   const existing = await loadDesiredState(root);
+  assertExistingReadable(existing);
   const photoNames = await readdir(join(root, PHOTOS_DIR))
     .then(groupPhotoNames)
     .catch(() => new Map<string, string[]>());

@@ -44,8 +44,11 @@ const user = (i: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function exportWith(graph: ExportGraph, options: { force?: boolean } = {}) {
-  const root = await testdir({ "roster.yaml": "tenant: contoso.onmicrosoft.com\n" });
+async function exportWith(
+  graph: ExportGraph,
+  options: { force?: boolean; files?: Record<string, string | Buffer> } = {},
+) {
+  const root = await testdir({ "roster.yaml": "tenant: contoso.onmicrosoft.com\n", ...options.files });
   const report = await runExport(
     graph,
     {
@@ -129,6 +132,50 @@ describe("runExport", () => {
     });
     const graph = fakeGraph([user(1)], () => ({ status: 403, body: undefined, error: denied }));
     await expect(exportWith(graph)).rejects.toBe(denied);
+  });
+});
+
+describe("runExport, an existing profile it cannot read", () => {
+  it("refuses with one line naming the file and position, before reading Graph or writing anything", async () => {
+    const graph = fakeGraph([user(1)], () => ({ status: 404, body: undefined }));
+    const broken = "userPrincipalName: user1@contoso.com\njobTitle: [Engineer\n";
+    const run = exportWith(graph, { files: { "profiles/team/user1.yaml": broken } });
+    await expect(run).rejects.toThrow(
+      "cannot read profiles/team/user1.yaml:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]; nothing was exported",
+    );
+    await expect(run).rejects.toMatchObject({
+      hint: "fix or move the file, then export again (roster validate lists every problem)",
+    });
+    expect(graph.paths).toEqual([]);
+  });
+
+  it("counts the other unreadable files, and nothing is written", async () => {
+    const graph = fakeGraph([user(1), user(2)], () => ({ status: 404, body: undefined }));
+    const root = await testdir({
+      "roster.yaml": "tenant: contoso.onmicrosoft.com\n",
+      "profiles/a.yaml": "userPrincipalName: [\n",
+      "profiles/b.yaml": Buffer.from([0x75, 0x3a, 0x20, 0xff, 0x0a]),
+      "profiles/sales/_defaults.yaml": "department: {\n",
+    });
+    const run = runExport(
+      graph,
+      {
+        root,
+        config,
+        attributes: parseAttributes("displayName", schemas().profileKeys, config),
+        groupBy: "none",
+        photos: true,
+        authMethods: false,
+        force: true,
+      },
+      createStepProgress(captureIo()),
+    );
+    await expect(run).rejects.toThrow(
+      "cannot read profiles/sales/_defaults.yaml:2:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (and 2 more unreadable files); nothing was exported",
+    );
+    expect((await readdir(join(root, "profiles"))).sort()).toEqual(["a.yaml", "b.yaml", "sales"]);
+    await expect(readdir(join(root, "photos"))).rejects.toThrow("ENOENT");
+    expect(graph.paths).toEqual([]);
   });
 });
 
