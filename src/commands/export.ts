@@ -92,6 +92,8 @@ function printWarnings(report: ExportReport, io: Io): void {
     io.stderr(`warning: ${plural(report.warnings.length - LISTED, "more value")} left out (not listed)\n`);
   for (const file of report.photos.otherFile.slice(0, LISTED))
     io.stderr(`left alone: ${file} is already the profile's photo; no .jpg written beside it\n`);
+  for (const file of report.photos.namedInProfile.slice(0, LISTED))
+    io.stderr(`left alone: ${file} names its own photo with \`photo:\`; no photo written for it\n`);
   if (report.skippedFiles.length > 0) {
     io.stderr(
       `left alone: ${plural(report.skippedFiles.length, "file")} that differ from the tenant (--force overwrites them):\n`,
@@ -114,7 +116,7 @@ function summary(report: ExportReport, photos: boolean): string {
   if (photos) {
     const p = report.photos;
     lines.push(
-      `photos: ${counts(p)}; ${p.none} without a photo${p.otherFile.length ? `, ${p.otherFile.length} kept as another file` : ""}${p.refused.length ? `, ${p.refused.length} refused` : ""}`,
+      `photos: ${counts(p)}; ${p.none} without a photo${p.otherFile.length ? `, ${p.otherFile.length} kept as another file` : ""}${p.refused.length ? `, ${p.refused.length} refused` : ""}${p.namedInProfile.length ? `, ${p.namedInProfile.length} named by their profile's photo: key` : ""}`,
     );
   }
   return `${lines.join("\n")}\n`;

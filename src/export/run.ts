@@ -6,6 +6,7 @@ import { readdir } from "node:fs/promises";
 import { basename, extname, join, posix } from "node:path";
 import { isProtected, type RosterConfig } from "../config/load.js";
 import { groupPhotoNames, type LoadResult, loadDesiredState, PHOTOS_DIR } from "../desired/load.js";
+import type { DesiredProfile } from "../desired/types.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { RosterError } from "../errors.js";
 import type { AttributeSelection } from "./attributes.js";
@@ -36,8 +37,16 @@ export interface ExportReport {
   protectedSkipped: string[];
   /** Profiles: written new, unchanged, overwritten (--force), skipped (differ). */
   profiles: Record<WriteOutcome, number>;
-  /** Photos likewise, plus users without a photo and photos left alone beside another image. */
-  photos: Record<WriteOutcome, number> & { none: number; otherFile: string[]; refused: string[] };
+  /**
+   * Photos likewise, plus users without a photo, photos left alone beside another image, and
+   * profiles whose own `photo:` key (null, or another file) says which photo they have.
+   */
+  photos: Record<WriteOutcome, number> & {
+    none: number;
+    otherFile: string[];
+    refused: string[];
+    namedInProfile: string[];
+  };
   /** Repository-relative files left alone because they differ. */
   skippedFiles: string[];
   /** Existing profiles this export kept (by id or UPN), wherever they are. */
@@ -72,6 +81,13 @@ function assertExistingReadable(existing: LoadResult): void {
   );
 }
 
+/** Whether the profile names its own photo with `photo:` (null, or a file other than `<stem>.jpg`). */
+function namesOwnPhoto(profile: DesiredProfile | undefined, stem: string): boolean {
+  const photo = profile?.photo;
+  if (photo === undefined) return false;
+  return photo.kind === "none" || photo.path !== posix.join(PHOTOS_DIR, `${stem}.jpg`);
+}
+
 export async function runExport(
   graph: ExportGraph,
   request: ExportRequest,
@@ -80,6 +96,7 @@ export async function runExport(
   const { root, config, attributes } = request;
   const existing = await loadDesiredState(root);
   assertExistingReadable(existing);
+  const existingByFile = new Map((existing.state?.profiles ?? []).map((p) => [p.file, p]));
   const photoNames = await readdir(join(root, PHOTOS_DIR))
     .then(groupPhotoNames)
     .catch(() => new Map<string, string[]>());
@@ -146,7 +163,12 @@ export async function runExport(
 
   const writer = fileWriter(root, { force: request.force });
   const photoWriter = fileWriter(root, { force: request.force });
-  const photos = { none: 0, otherFile: [] as string[], refused: [] as string[] };
+  const photos = {
+    none: 0,
+    otherFile: [] as string[],
+    refused: [] as string[],
+    namedInProfile: [] as string[],
+  };
   if (request.photos) {
     progress.step("photos", users.length);
     await readPhotos(
@@ -163,6 +185,12 @@ export async function runExport(
         if (others.length > 0) {
           // A photos/<stem>.png already is this profile's photo: a .jpg beside it would be ambiguous.
           photos.otherFile.push(posix.join(PHOTOS_DIR, others[0] as string));
+          return;
+        }
+        // No other photos/<stem>.* exists, so a photo other than <stem>.jpg was named with `photo:`
+        // (or `photo: null`): a photos/<stem>.jpg would be nobody's photo.
+        if (namesOwnPhoto(existingByFile.get(file), stem)) {
+          photos.namedInProfile.push(file);
           return;
         }
         const kept = await photoFile(bytes, config.photos);

@@ -135,6 +135,26 @@ describe("runExport", () => {
   });
 });
 
+describe("runExport, profiles that name their own photo", () => {
+  it("writes no photos/<stem>.jpg for a profile whose photo: key is null or names another file", async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer();
+    const graph = fakeGraph([user(1), user(2), user(3)], () => ({ status: 200, body: png }));
+    const { root, report } = await exportWith(graph, {
+      files: {
+        "profiles/user1.yaml": "userPrincipalName: user1@contoso.com\nphoto: null\n",
+        "profiles/user2.yaml": "userPrincipalName: user2@contoso.com\nphoto: portraits/two.png\n",
+        "photos/portraits/two.png": png,
+      },
+    });
+    // user3 has no profile yet: its photo is written under the default name.
+    expect((await readdir(join(root, "photos"))).sort()).toEqual(["portraits", "user3.jpg"]);
+    expect([...report.photos.namedInProfile].sort()).toEqual(["profiles/user1.yaml", "profiles/user2.yaml"]);
+    expect(report.photos.written).toBe(1);
+  });
+});
+
 describe("runExport, an existing profile it cannot read", () => {
   it("refuses with one line naming the file and position, before reading Graph or writing anything", async () => {
     const graph = fakeGraph([user(1)], () => ({ status: 404, body: undefined }));
