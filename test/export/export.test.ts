@@ -175,6 +175,28 @@ describe("roster export: the demo tenant", () => {
     expect((await roster(em, dir, ["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 
+  it("a filter Graph refuses: the hint names --filter (and roster.yaml's scope.filter) and Graph's message", async () => {
+    const dir = await testdir({ "roster.yaml": DEMO_CONFIG });
+    const run = await roster(em, dir, ["export", "--filter", "departmnt eq 'Retail'"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(
+      /\nerror: GET \/users\?\S+: 400 Request_BadRequest: Could not find a property named 'departmnt'/,
+    );
+    expect(run.err).toContain(
+      `\nhint: Graph refused the filter (--filter "departmnt eq 'Retail'"): Could not find a property named 'departmnt' on type 'microsoft.graph.user'. Check it against Graph's $filter syntax for users, e.g. --filter "department eq 'Retail'" (strings in single quotes)\n`,
+    );
+    await expect(readdir(join(dir, "profiles"))).rejects.toThrow("ENOENT");
+
+    const scoped = await testdir({
+      "roster.yaml": `${DEMO_CONFIG}scope: { filter: "accountEnabled eq true" }\n`,
+    });
+    const joined = await roster(em, scoped, ["export", "--filter", "department eq Retail"]);
+    expect(joined.code).toBe(1);
+    expect(joined.err).toContain(
+      `\nhint: Graph refused the filter (--filter "department eq Retail", joined with roster.yaml's scope.filter "accountEnabled eq true"): Invalid filter clause: expected a literal but found 'Retail'.`,
+    );
+  });
+
   it("needs roster.yaml, and says how to get one", async () => {
     const dir = await testdir({});
     const run = await roster(em, dir, ["export"]);
