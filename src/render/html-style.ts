@@ -93,6 +93,7 @@ figure.org { overflow-x: auto; }
 .org-chart .move { fill: none; stroke: var(--accent); stroke-width: 2; }
 .org-chart .move-head { fill: var(--accent); }
 .org-chart .more { font-size: 16px; fill: var(--muted); }
+.org-chart .loop { font-size: 12px; font-weight: 600; fill: var(--fg); }
 footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--border); font-size: 0.85em; }
 @media print {
   @page { margin: 14mm; }
