@@ -9,7 +9,15 @@ import { groupPhotoNames, type LoadResult, loadDesiredState, PHOTOS_DIR } from "
 import type { DesiredProfile } from "../desired/types.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { RosterError } from "../errors.js";
+import { schemas } from "../source/schema.js";
 import type { AttributeSelection } from "./attributes.js";
+import {
+  chainOf,
+  defaultsNotOverridden,
+  defaultsProperties,
+  readDefaultsKeys,
+  withChainKeys,
+} from "./defaults.js";
 import { profileYaml } from "./emit.js";
 import { type GroupBy, layoutProfiles } from "./layout.js";
 import { photoFile, showsSamePicture } from "./photo.js";
@@ -101,10 +109,15 @@ export async function runExport(
     .then(groupPhotoNames)
     .catch(() => new Map<string, string[]>());
 
-  const properties = attributes.keys.filter((k) => k !== "manager");
+  // Keys a `_defaults.yaml` sets are written with the tenant's value too, so they are read as well.
+  const defaults = await readDefaultsKeys(root, existing.state?.files ?? []);
+  const fromDefaults = defaultsProperties(defaults);
+  const properties = [
+    ...new Set([...attributes.keys.filter((k) => k !== "manager"), ...fromDefaults.properties]),
+  ];
   if (request.groupBy === "department") properties.push("department");
   const filter = scopeFilter(config, request.filter);
-  const wantsManagers = attributes.keys.includes("manager");
+  const wantsManagers = attributes.keys.includes("manager") || fromDefaults.manager;
 
   progress.step("listing users");
   let listedSoFar = 0;
@@ -214,11 +227,17 @@ export async function runExport(
   progress.step("writing profiles", users.length);
   const subKeys = subKeysToWrite(users, attributes);
   for (const user of users) {
-    const profile = buildProfile(user, attributes, subKeys);
-    for (const message of profile.warnings)
+    const file = layout.fileOf.get(user.id) as string;
+    const chain = chainOf(file, defaults);
+    const own = withChainKeys(attributes, subKeys, chain, schemas().profileKeys, config.ownedElsewhere);
+    const profile = buildProfile(user, own.selection, own.subKeys);
+    for (const message of [
+      ...profile.warnings,
+      ...defaultsNotOverridden(profile, chain, config.ownedElsewhere),
+    ])
       warnings.push({ userPrincipalName: user.userPrincipalName, message });
     const text = profileYaml(profile.data, profile.comment);
-    await writer.write(layout.fileOf.get(user.id) as string, Buffer.from(text), sameTextIgnoringCrlf(text));
+    await writer.write(file, Buffer.from(text), sameTextIgnoringCrlf(text));
     progress.advance();
   }
   progress.done();

@@ -197,6 +197,47 @@ describe("roster export: the demo tenant", () => {
     );
   });
 
+  it("writes the tenant's value for every key a _defaults.yaml sets, so the first plan stays empty", async () => {
+    const dir = await testdir({
+      "roster.yaml": DEMO_CONFIG,
+      "profiles/_defaults.yaml": 'city: Nowhere\nemployeeOrgData:\n  division: "Default Division"\n',
+      // Every user under sales/ has a usageLocation, so this one can be written over.
+      "profiles/sales/_defaults.yaml": "department: Marketing\ncompanyName: Default Ltd\nusageLocation: GB\n",
+    });
+    const exported = await roster(em, dir, ["export", "--no-photos"]);
+    expect(exported.code, exported.err).toBe(0);
+    expect(exported.err).not.toContain("the first plan will change it");
+    // The attribute selection is the default one: city, usageLocation and companyName are written
+    // only because a defaults file above the profile sets them.
+    const adele = await readFile(join(dir, "profiles/sales/adelev.yaml"), "utf8");
+    expect(adele).toContain("\ndepartment: Sales\n");
+    expect(adele).toMatch(/\nusageLocation: US\n/);
+    expect(adele).toMatch(/\ncity: /);
+    expect(adele).toMatch(/\ncompanyName: /);
+    expect(adele).toMatch(/\nemployeeOrgData:\n( {2}\w+: .*\n)* {2}division: /);
+
+    const validated = await roster(undefined, dir, ["validate"]);
+    expect(validated.code, validated.err).toBe(0);
+    const planned = await roster(em, dir, ["plan", "--detailed-exitcode"]);
+    expect(planned.out).toContain("No changes. The tenant matches the repository.");
+    expect(planned.code).toBe(0);
+  });
+
+  it("warns, naming the defaults file, where the tenant's value cannot be written over a default", async () => {
+    // Two demo users have no usageLocation, which Graph cannot clear: no profile can say "none".
+    const dir = await testdir({
+      "roster.yaml": DEMO_CONFIG,
+      "profiles/_defaults.yaml": "usageLocation: GB\n",
+    });
+    const exported = await roster(em, dir, ["export", "--no-photos"]);
+    expect(exported.code).toBe(0);
+    const warned = exported.err.split("\n").filter((line) => line.includes("_defaults.yaml"));
+    expect(warned).toEqual([
+      "warning: conf-room-a@contoso.com: usageLocation: profiles/_defaults.yaml sets it, and the tenant's value could not be written over it: the first plan will change it to the default",
+      "warning: svc-scanner@contoso.com: usageLocation: profiles/_defaults.yaml sets it, and the tenant's value could not be written over it: the first plan will change it to the default",
+    ]);
+  });
+
   it("needs roster.yaml, and says how to get one", async () => {
     const dir = await testdir({});
     const run = await roster(em, dir, ["export"]);
