@@ -28,10 +28,13 @@ export interface LoadResult {
   /** Undefined when roster.yaml itself is unusable. */
   state: DesiredState | undefined;
   diagnostics: Diagnostic[];
+  /** Of `diagnostics`, those of profile and defaults files that could not be read or parsed at all. */
+  unreadable: Diagnostic[];
 }
 
 export async function loadDesiredState(root: string): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
+  const unreadable: Diagnostic[] = [];
   const configResult = await loadConfig(root);
   diagnostics.push(...configResult.diagnostics);
 
@@ -45,7 +48,10 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
     async (file) => {
       const read = await readYamlFile(join(root, file), file);
       diagnostics.push(...read.diagnostics);
-      if (!read.source) return undefined;
+      if (!read.source) {
+        unreadable.push(...read.diagnostics);
+        return undefined;
+      }
       const kind = basename(file) === DEFAULTS_FILE ? "defaults" : "profile";
       const schemaErrors = schemas().validate(kind, read.source);
       diagnostics.push(...schemaErrors);
@@ -75,7 +81,7 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
 
   const config: RosterConfig | undefined = configResult.config;
   const files = [...listing.defaults, ...listing.profiles].sort();
-  return { state: config ? { root, config, profiles, files } : undefined, diagnostics };
+  return { state: config ? { root, config, profiles, files } : undefined, diagnostics, unreadable };
 }
 
 /** `_defaults.yaml` sources that apply to `file`, outermost first (the nearest wins). */

@@ -312,6 +312,43 @@ describe("manager", () => {
     ]);
   });
 
+  it("warns of a manager loop the plan would make, naming its users", () => {
+    const result = run(
+      [
+        { upn: ADELE, manager: ALEX },
+        { upn: ALEX, manager: ADELE },
+      ],
+      [user({ userPrincipalName: ADELE, id: "id-adele" }), alex],
+    );
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+    expect(result.warnings[0]?.userPrincipalName).toBe(ADELE);
+    expect(result.warnings[0]?.source?.file).toBe("profiles/adelev.yaml");
+  });
+
+  it("warns of a self-manager, and of a loop already in the tenant above a moved user", () => {
+    const self = run([{ upn: ADELE, manager: ADELE }], [user({ userPrincipalName: ADELE, id: "id-adele" })]);
+    expect(self.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com is their own manager; the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+    const tenantLoop = run(
+      [{ upn: ADELE, manager: "MeganB@contoso.com" }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          id: "id-adele",
+          manager: { id: "id-alex", userPrincipalName: ALEX },
+        }),
+        { ...alex, manager: { id: "id-adele", userPrincipalName: ADELE } },
+        megan,
+      ],
+    );
+    expect(tenantLoop.warnings.map((w) => w.message)).toEqual([
+      "manager loop in the tenant now: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there",
+    ]);
+  });
+
   it("sees no change when the manager is already right", () => {
     const result = run(
       [{ upn: ADELE, manager: "ALEXW@contoso.com" }],
