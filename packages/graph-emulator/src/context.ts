@@ -1,5 +1,5 @@
-// The emulator's mutable runtime: the tenant, fault rules, throttling, the request log and
-// settings. One instance per running emulator, shared by the HTTP server, `$batch` and the
+// The emulator's mutable runtime: the tenant, fault rules, throttling, the request log, the photo
+// uploads and settings. One instance per running emulator, shared by the HTTP server, `$batch` and the
 // `/_emulator/` control routes.
 import { Faults } from "./faults.js";
 import { OutlookThrottle } from "./outlook.js";
@@ -37,9 +37,43 @@ export class RequestLog {
   }
 }
 
+/** A photo upload the emulator accepted, with the bytes as they arrived (before its re-encoding). */
+export interface PhotoUpload {
+  /** The user's object id. */
+  userId: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Photo uploads are up to 4 MB each: only the newest are kept. */
+const MAX_UPLOADS = 100;
+
+/**
+ * The bytes of each accepted photo upload, for tests to inspect: the emulator re-encodes what it
+ * stores (as Graph does), so only the upload itself shows whether a client sent a normalised JPEG
+ * or the original file with its size, EXIF and GPS tags.
+ */
+export class PhotoUploadLog {
+  private entries: PhotoUpload[] = [];
+
+  add(upload: PhotoUpload): void {
+    this.entries.push(upload);
+    if (this.entries.length > MAX_UPLOADS) this.entries.splice(0, this.entries.length - MAX_UPLOADS);
+  }
+
+  all(): readonly PhotoUpload[] {
+    return this.entries;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
 export class EmulatorContext {
   readonly faults = new Faults();
   readonly log = new RequestLog();
+  readonly photoUploads = new PhotoUploadLog();
   readonly throttle: Throttle;
   /** Outlook's per-mailbox limits on photos, on while `throttle` is enabled. */
   readonly outlook = new OutlookThrottle(() => this.throttle.config);

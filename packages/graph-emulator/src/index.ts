@@ -14,6 +14,7 @@ import type { Store } from "./store.js";
 import { generateCertificate } from "./tls.js";
 
 export type { StateApp } from "./apps.js";
+export type { PhotoUpload } from "./context.js";
 export { userIdFromUpn } from "./ids.js";
 export type { StateUser, TenantState } from "./state.js";
 export { dumpState, StateError } from "./state.js";

@@ -63,7 +63,12 @@ async function routeUsers(
   }
   const tail = rest.slice(1);
   if (next === "manager") return handleManagerRequest(store, req, key, tail);
-  if (next === "photo" || next === "photos") return handlePhotoRequest(req, readUser(store, key).user, tail);
+  if (next === "photo" || next === "photos") {
+    const { user } = readUser(store, key);
+    return handlePhotoRequest(req, user, tail, (upload) =>
+      ctx.photoUploads.add({ userId: user.props.id, ...upload }),
+    );
+  }
   if (next === "authentication") return handleAuthMethodsRequest(req, readUser(store, key).user, tail);
   readUser(store, key);
   throw segmentNotFound(next);
