@@ -71,7 +71,7 @@ export class PhotoUploadLog {
 }
 
 export class EmulatorContext {
-  readonly faults = new Faults();
+  readonly faults: Faults;
   readonly log = new RequestLog();
   readonly photoUploads = new PhotoUploadLog();
   readonly throttle: Throttle;
@@ -88,7 +88,10 @@ export class EmulatorContext {
     public onInternalError: (err: unknown) => void = () => {},
     /** Ignore the state's apps: any token may do anything (a quick local try of a demo state). */
     readonly anyToken = false,
+    /** Seed of fault injection's random choices; default a fresh one (GET /_emulator/seed tells it). */
+    faultSeed?: number,
   ) {
+    this.faults = new Faults(faultSeed);
     this.current = store;
     this.throttle = new Throttle(defaultThrottleConfig(store.size), () => this.current.tenant.id);
   }
@@ -97,9 +100,10 @@ export class EmulatorContext {
     return this.current;
   }
 
-  /** Swaps in a newly loaded tenant, keeping the consistency setting. */
+  /** Swaps in a newly loaded tenant, keeping the consistency setting and the clock. */
   replaceStore(store: Store): void {
     store.staleReadMs = this.staleMs;
+    store.clock = this.current.clock;
     this.current = store;
   }
 

@@ -78,7 +78,7 @@ async function routeUsers(
 function countUsers(ctx: EmulatorContext, req: EmulatorRequest): EmulatorResponse {
   if (req.method !== "GET") throw methodNotAllowed();
   if (!hasEventualConsistency(req.headers)) throw badRequest("$count is not currently supported.");
-  const now = Date.now();
+  const now = ctx.store.clock();
   const count = ctx.store.all().filter((user) => ctx.store.view(user, now) !== undefined).length;
   return { status: 200, headers: { "Content-Type": "text/plain" }, body: Buffer.from(String(count)) };
 }
