@@ -896,8 +896,10 @@ describe("plan.yml scripts", () => {
     const script = scriptOf(plan);
     const pr = { number: 7, head: { sha: "0123456789abcdef0123" } };
     const dir = mkdtempSync(join(tmpdir(), "roster-comment-"));
+    let runs = 0;
     const run = async (github: FakeGitHub, markdown: string | null, exitCode: string, artifactUrl = "") => {
-      const file = join(dir, `plan-${Math.random()}.md`);
+      runs += 1;
+      const file = join(dir, `plan-${runs}.md`);
       if (markdown !== null) writeFileSync(file, markdown);
       await runGithubScript(
         script,
@@ -1196,11 +1198,14 @@ describe("drift.yml scripts", () => {
     ]);
   });
   const dir = mkdtempSync(join(tmpdir(), "roster-drift-"));
+  // Each run's plan differs from the last (a counter, not randomness: the same every run).
+  let runs = 0;
   const run = async (github: FakeGitHub, exitCode: string, users: unknown = [{ id: "u1" }]) => {
-    const md = join(dir, `plan-${Math.random()}.md`);
-    const json = join(dir, `plan-${Math.random()}.json`);
-    writeFileSync(md, `${PLAN_MARKER}\n### roster plan: 1 change\nplanned \`${Math.random()}\`\n`);
-    writeFileSync(json, JSON.stringify({ createdAt: String(Math.random()), users }));
+    runs += 1;
+    const md = join(dir, `plan-${runs}.md`);
+    const json = join(dir, `plan-${runs}.json`);
+    writeFileSync(md, `${PLAN_MARKER}\n### roster plan: 1 change\nplanned \`${runs}\`\n`);
+    writeFileSync(json, JSON.stringify({ createdAt: String(runs), users }));
     const core = fakeCore();
     await runGithubScript(
       script,
