@@ -973,6 +973,38 @@ describe("plan.yml scripts", () => {
   });
 });
 
+describe("what the README promises of the workflows, written out literally", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+
+  it("runs the drift check every day at 05:17 UTC", () => {
+    expect(readme).toContain("Every day at 05:17 UTC");
+    expect(workflows["drift.yml"]!.doc.on.schedule).toEqual([{ cron: "17 5 * * *" }]);
+  });
+
+  it("keeps the photo-hash cache .roster-cache/ keyed on the tenant, in every job that plans or applies", () => {
+    expect(readme.replace(/\s+/g, " ")).toContain(
+      "The photo-hash cache `.roster-cache/` is kept between runs with `actions/cache`, keyed on the tenant.",
+    );
+    const caches = Object.entries(workflows).flatMap(([file, w]) =>
+      Object.entries(w.doc.jobs).flatMap(([id, j]) =>
+        (j.steps ?? [])
+          .filter((s) => s.uses?.startsWith("actions/cache@"))
+          .map((s) => ({ job: `${file}/${id}`, with: s.with })),
+      ),
+    );
+    const cacheWith = {
+      path: ".roster-cache",
+      key: `roster-cache-${expr("vars.AZURE_TENANT_ID")}-${expr("github.run_id")}-${expr("github.run_attempt")}`,
+      "restore-keys": `roster-cache-${expr("vars.AZURE_TENANT_ID")}-`,
+    };
+    expect(caches).toEqual([
+      { job: "apply.yml/apply", with: cacheWith },
+      { job: "drift.yml/plan", with: cacheWith },
+      { job: "plan.yml/plan", with: cacheWith },
+    ]);
+  });
+});
+
 /** The job environment the workflows give roster's steps (ROSTER_GRAPH_URL from the variable's default). */
 const GRAPH = { ROSTER_GRAPH_URL: "https://graph.microsoft.com" };
 
