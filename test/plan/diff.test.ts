@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DiffInput, diff } from "../../src/plan/diff.js";
@@ -349,6 +349,33 @@ describe("manager", () => {
     ]);
   });
 
+  it("skips the manager of a synced user (on-premises AD sets it) and plans a cloud user's", () => {
+    const result = run(
+      [
+        { upn: ADELE, manager: ALEX },
+        { upn: "MeganB@contoso.com", manager: ALEX },
+      ],
+      [
+        user({ userPrincipalName: ADELE, id: "id-adele", onPremisesSyncEnabled: true, manager: null }),
+        { ...megan, manager: null },
+        alex,
+      ],
+    );
+    const adele = result.users.find((u) => u.userPrincipalName === ADELE);
+    expect(adele?.changes ?? []).toEqual([]);
+    expect(adele?.skipped).toEqual([
+      expect.objectContaining({
+        path: "manager",
+        before: null,
+        after: { userPrincipalName: ALEX, id: "id-alex" },
+        reason: "the manager of a synced user comes from on-premises AD; change it there",
+      }),
+    ]);
+    const meganPlan = result.users.find((u) => u.userPrincipalName === "MeganB@contoso.com");
+    expect(meganPlan?.changes.map((c) => [c.path, c.action])).toEqual([["manager", "add"]]);
+    expect(meganPlan?.skipped).toEqual([]);
+  });
+
   it("sees no change when the manager is already right", () => {
     const result = run(
       [{ upn: ADELE, manager: "ALEXW@contoso.com" }],
@@ -504,6 +531,25 @@ describe("authentication methods", () => {
       }),
     ]);
     expect(JSON.stringify(result)).not.toContain("4255550110"); // the tenant's number never appears unmasked
+  });
+
+  it("without a key, digests the value to write with plain SHA-256 and records no tenant digest", () => {
+    // The documented format, computed here with node:crypto: `sha256:` + hex SHA-256 of Graph's
+    // canonical form of the value (the repository holds it, so there is nothing to hide).
+    const sha256 = (value: string) => `sha256:${createHash("sha256").update(value).digest("hex")}`;
+    const result = run(
+      [{ upn: ADELE, authentication: { mobile: "+1 (425) 555-0199", email: "New@Personal.example" } }],
+      [user({ userPrincipalName: ADELE, authentication: methods })],
+    );
+    const byPath = new Map(result.users[0]?.changes.map((c) => [c.path, c]));
+    expect(byPath.get("authentication.mobile")).toMatchObject({
+      after: "+1 4255550199",
+      afterDigest: sha256("+1 4255550199"),
+    });
+    expect(byPath.get("authentication.mobile")).not.toHaveProperty("beforeDigest");
+    expect(byPath.get("authentication.email")).toMatchObject({
+      afterDigest: sha256("new@personal.example"),
+    });
   });
 
   it("refuses an alternate mobile that would be left without a mobile", () => {
