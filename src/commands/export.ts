@@ -12,6 +12,7 @@ import type { GroupBy } from "../export/layout.js";
 import { createStepProgress } from "../export/progress.js";
 import { type ExportReport, runExport } from "../export/run.js";
 import type { WriteOutcome } from "../export/write.js";
+import { GraphRequestError } from "../graph/errors.js";
 import type { Io } from "../io.js";
 import { connect, type SessionFlags } from "../session/session.js";
 import { schemas } from "../source/schema.js";
@@ -66,7 +67,9 @@ export async function runExportCommand(flags: ExportFlags, io: Io): Promise<numb
         force: Boolean(flags.force),
       },
       createStepProgress(io),
-    );
+    ).catch((error: unknown) => {
+      throw filterRefused(error, flags.filter, config.scope.filter) ?? error;
+    });
     printWarnings(report, io);
     io.stdout(summary(report, flags.photos !== false));
     io.stderr(
@@ -77,6 +80,29 @@ export async function runExportCommand(flags: ExportFlags, io: Io): Promise<numb
   } finally {
     session.graph.close();
   }
+}
+
+/**
+ * Graph's 400 to the user listing when it carries a `$filter`: the filter is the likely culprit, so
+ * the hint names where it came from (`--filter`, roster.yaml's `scope.filter`) and Graph's words.
+ */
+function filterRefused(
+  error: unknown,
+  flag: string | undefined,
+  scope: string | undefined,
+): UsageError | undefined {
+  if (!(error instanceof GraphRequestError) || error.status !== 400) return undefined;
+  if (!error.path.startsWith("/users?") || !error.path.includes("$filter=")) return undefined;
+  const sources = [
+    ...(flag !== undefined ? [`--filter ${JSON.stringify(flag)}`] : []),
+    ...(scope !== undefined && scope.trim() !== ""
+      ? [`roster.yaml's scope.filter ${JSON.stringify(scope)}`]
+      : []),
+  ];
+  return new UsageError(error.describe(), {
+    hint: `Graph refused the filter (${sources.join(", joined with ")}): ${error.message} Check it against Graph's $filter syntax for users, e.g. --filter "department eq 'Retail'" (strings in single quotes)`,
+    cause: error,
+  });
 }
 
 function printWarnings(report: ExportReport, io: Io): void {
@@ -92,6 +118,8 @@ function printWarnings(report: ExportReport, io: Io): void {
     io.stderr(`warning: ${plural(report.warnings.length - LISTED, "more value")} left out (not listed)\n`);
   for (const file of report.photos.otherFile.slice(0, LISTED))
     io.stderr(`left alone: ${file} is already the profile's photo; no .jpg written beside it\n`);
+  for (const file of report.photos.namedInProfile.slice(0, LISTED))
+    io.stderr(`left alone: ${file} names its own photo with \`photo:\`; no photo written for it\n`);
   if (report.skippedFiles.length > 0) {
     io.stderr(
       `left alone: ${plural(report.skippedFiles.length, "file")} that differ from the tenant (--force overwrites them):\n`,
@@ -114,7 +142,7 @@ function summary(report: ExportReport, photos: boolean): string {
   if (photos) {
     const p = report.photos;
     lines.push(
-      `photos: ${counts(p)}; ${p.none} without a photo${p.otherFile.length ? `, ${p.otherFile.length} kept as another file` : ""}${p.refused.length ? `, ${p.refused.length} refused` : ""}`,
+      `photos: ${counts(p)}; ${p.none} without a photo${p.otherFile.length ? `, ${p.otherFile.length} kept as another file` : ""}${p.refused.length ? `, ${p.refused.length} refused` : ""}${p.namedInProfile.length ? `, ${p.namedInProfile.length} named by their profile's photo: key` : ""}`,
     );
   }
   return `${lines.join("\n")}\n`;

@@ -25,10 +25,13 @@ export interface LoadResult {
   /** Undefined when roster.yaml itself is unusable. */
   state: DesiredState | undefined;
   diagnostics: Diagnostic[];
+  /** Of `diagnostics`, those of profile and defaults files that could not be read or parsed at all. */
+  unreadable: Diagnostic[];
 }
 
 export async function loadDesiredState(root: string): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
+  const unreadable: Diagnostic[] = [];
   const configResult = await loadConfig(root);
   diagnostics.push(...configResult.diagnostics);
 
@@ -42,7 +45,10 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
     const read = await readYamlFile(join(root, file), file);
     if (read.sha256) fileDigests.set(file, read.sha256);
     diagnostics.push(...read.diagnostics);
-    if (!read.source) return undefined;
+    if (!read.source) {
+      unreadable.push(...read.diagnostics);
+      return undefined;
+    }
     const schemaErrors = schemas().validate(kind, read.source);
     diagnostics.push(...schemaErrors);
     return { source: read.source, valid: schemaErrors.length === 0 };
@@ -72,7 +78,11 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
 
   const config: RosterConfig | undefined = configResult.config;
   const files = [...listing.defaults, ...listing.profiles].sort();
-  return { state: config ? { root, config, profiles, files, fileDigests } : undefined, diagnostics };
+  return {
+    state: config ? { root, config, profiles, files, fileDigests } : undefined,
+    diagnostics,
+    unreadable,
+  };
 }
 
 /** `_defaults.yaml` sources that apply to `file`, outermost first (the nearest wins). */

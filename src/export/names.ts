@@ -41,9 +41,12 @@ export function folderOfDepartment(department: string): string {
 function safeName(name: string, fallback: string): string {
   let safe = name.slice(0, MAX_NAME).replace(/^\.+/, "").replace(/\.+$/, "");
   if (safe === "") safe = fallback;
-  const beforeDot = safe.split(".")[0] ?? safe;
+  // Windows takes `nul.txt`, `NUL .txt` and `nul..txt` for the device NUL (the name before the first
+  // dot, trailing spaces and dots dropped): the `_` goes right after the device name.
+  const device = /^[^.]*/.exec(safe)![0].replace(/[ .]+$/, "");
+  if (WINDOWS_DEVICE_NAMES.test(device)) safe = `${device}_${safe.slice(device.length)}`;
   // `_defaults.yaml` is a folder's defaults file, not a profile.
-  if (WINDOWS_DEVICE_NAMES.test(beforeDot) || safe === "_defaults") safe = `${safe}_`;
+  if (safe === "_defaults") safe = `${safe}_`;
   return safe;
 }
 

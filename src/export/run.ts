@@ -5,8 +5,19 @@
 import { readdir } from "node:fs/promises";
 import { basename, extname, join, posix } from "node:path";
 import { isProtected, type RosterConfig } from "../config/load.js";
-import { groupPhotoNames, loadDesiredState, PHOTOS_DIR } from "../desired/load.js";
+import { groupPhotoNames, type LoadResult, loadDesiredState, PHOTOS_DIR } from "../desired/load.js";
+import type { DesiredProfile } from "../desired/types.js";
+import { formatDiagnostic } from "../diagnostics.js";
+import { RosterError } from "../errors.js";
+import { schemas } from "../source/schema.js";
 import type { AttributeSelection } from "./attributes.js";
+import {
+  chainOf,
+  defaultsNotOverridden,
+  defaultsProperties,
+  readDefaultsKeys,
+  withChainKeys,
+} from "./defaults.js";
 import { profileYaml } from "./emit.js";
 import { type GroupBy, layoutProfiles } from "./layout.js";
 import { photoFile, showsSamePicture } from "./photo.js";
@@ -34,8 +45,16 @@ export interface ExportReport {
   protectedSkipped: string[];
   /** Profiles: written new, unchanged, overwritten (--force), skipped (differ). */
   profiles: Record<WriteOutcome, number>;
-  /** Photos likewise, plus users without a photo and photos left alone beside another image. */
-  photos: Record<WriteOutcome, number> & { none: number; otherFile: string[]; refused: string[] };
+  /**
+   * Photos likewise, plus users without a photo, photos left alone beside another image, and
+   * profiles whose own `photo:` key (null, or another file) says which photo they have.
+   */
+  photos: Record<WriteOutcome, number> & {
+    none: number;
+    otherFile: string[];
+    refused: string[];
+    namedInProfile: string[];
+  };
   /** Repository-relative files left alone because they differ. */
   skippedFiles: string[];
   /** Existing profiles this export kept (by id or UPN), wherever they are. */
@@ -53,6 +72,30 @@ export function scopeFilter(config: RosterConfig, filter: string | undefined): s
   return parts.map((p) => `(${p})`).join(" and ");
 }
 
+/** A profile or defaults file already in the repository that export cannot read: it refuses. */
+export class UnreadableProfileError extends RosterError {}
+
+/**
+ * Refuses to export beside a file it cannot read: it may be one of the users' profiles (export would
+ * write a second one), and an admin's work must not be overwritten or ignored in silence.
+ */
+function assertExistingReadable(existing: LoadResult): void {
+  const [first, ...more] = existing.unreadable;
+  if (!first) return;
+  const others = new Set(more.map((d) => d.file).filter((file) => file !== first.file)).size;
+  throw new UnreadableProfileError(
+    `cannot read ${formatDiagnostic(first)}${others > 0 ? ` (and ${others} more unreadable ${others === 1 ? "file" : "files"})` : ""}; nothing was exported`,
+    { hint: "fix or move the file, then export again (roster validate lists every problem)" },
+  );
+}
+
+/** Whether the profile names its own photo with `photo:` (null, or a file other than `<stem>.jpg`). */
+function namesOwnPhoto(profile: DesiredProfile | undefined, stem: string): boolean {
+  const photo = profile?.photo;
+  if (photo === undefined) return false;
+  return photo.kind === "none" || photo.path !== posix.join(PHOTOS_DIR, `${stem}.jpg`);
+}
+
 export async function runExport(
   graph: ExportGraph,
   request: ExportRequest,
@@ -60,14 +103,21 @@ export async function runExport(
 ): Promise<ExportReport> {
   const { root, config, attributes } = request;
   const existing = await loadDesiredState(root);
+  assertExistingReadable(existing);
+  const existingByFile = new Map((existing.state?.profiles ?? []).map((p) => [p.file, p]));
   const photoNames = await readdir(join(root, PHOTOS_DIR))
     .then(groupPhotoNames)
     .catch(() => new Map<string, string[]>());
 
-  const properties = attributes.keys.filter((k) => k !== "manager");
+  // Keys a `_defaults.yaml` sets are written with the tenant's value too, so they are read as well.
+  const defaults = await readDefaultsKeys(root, existing.state?.files ?? []);
+  const fromDefaults = defaultsProperties(defaults);
+  const properties = [
+    ...new Set([...attributes.keys.filter((k) => k !== "manager"), ...fromDefaults.properties]),
+  ];
   if (request.groupBy === "department") properties.push("department");
   const filter = scopeFilter(config, request.filter);
-  const wantsManagers = attributes.keys.includes("manager");
+  const wantsManagers = attributes.keys.includes("manager") || fromDefaults.manager;
 
   progress.step("listing users");
   let listedSoFar = 0;
@@ -126,7 +176,12 @@ export async function runExport(
 
   const writer = fileWriter(root, { force: request.force });
   const photoWriter = fileWriter(root, { force: request.force });
-  const photos = { none: 0, otherFile: [] as string[], refused: [] as string[] };
+  const photos = {
+    none: 0,
+    otherFile: [] as string[],
+    refused: [] as string[],
+    namedInProfile: [] as string[],
+  };
   if (request.photos) {
     progress.step("photos", users.length);
     await readPhotos(
@@ -143,6 +198,12 @@ export async function runExport(
         if (others.length > 0) {
           // A photos/<stem>.png already is this profile's photo: a .jpg beside it would be ambiguous.
           photos.otherFile.push(posix.join(PHOTOS_DIR, others[0] as string));
+          return;
+        }
+        // No other photos/<stem>.* exists, so a photo other than <stem>.jpg was named with `photo:`
+        // (or `photo: null`): a photos/<stem>.jpg would be nobody's photo.
+        if (namesOwnPhoto(existingByFile.get(file), stem)) {
+          photos.namedInProfile.push(file);
           return;
         }
         const kept = await photoFile(bytes, config.photos);
@@ -166,11 +227,17 @@ export async function runExport(
   progress.step("writing profiles", users.length);
   const subKeys = subKeysToWrite(users, attributes);
   for (const user of users) {
-    const profile = buildProfile(user, attributes, subKeys);
-    for (const message of profile.warnings)
+    const file = layout.fileOf.get(user.id) as string;
+    const chain = chainOf(file, defaults);
+    const own = withChainKeys(attributes, subKeys, chain, schemas().profileKeys, config.ownedElsewhere);
+    const profile = buildProfile(user, own.selection, own.subKeys);
+    for (const message of [
+      ...profile.warnings,
+      ...defaultsNotOverridden(profile, chain, config.ownedElsewhere),
+    ])
       warnings.push({ userPrincipalName: user.userPrincipalName, message });
     const text = profileYaml(profile.data, profile.comment);
-    await writer.write(layout.fileOf.get(user.id) as string, Buffer.from(text), sameTextIgnoringCrlf(text));
+    await writer.write(file, Buffer.from(text), sameTextIgnoringCrlf(text));
     progress.advance();
   }
   progress.done();

@@ -14,8 +14,11 @@ export interface AuditRequest {
 }
 
 const DESIRED_STATE = ["roster.yaml", PROFILES_DIR, PHOTOS_DIR];
-/** Outcomes after which the tenant held the commit's desired state (partial: most of it). */
-const REACHED = new Set(["applied", "noChanges", "partial"]);
+/**
+ * Outcomes after which the tenant held the commit's desired state. Not `partial`: some of its
+ * changes failed or went stale, so the commit did not reach the tenant as merged.
+ */
+const REACHED = new Set(["applied", "noChanges"]);
 
 export async function auditLog(request: AuditRequest): Promise<Audit> {
   const git = await Git.open(request.root);
@@ -43,7 +46,8 @@ export async function auditLog(request: AuditRequest): Promise<Audit> {
     notes: { ref: NOTES_REF, present: notes.present, records: notes.records.length },
     since: request.since ? request.since.toISOString() : null,
     entries,
-    notApplied: entries.filter((e) => e.notApplied).map((e) => e.commit),
+    notApplied: entries.filter((e) => e.notApplied && !e.partiallyApplied).map((e) => e.commit),
+    notFullyApplied: entries.filter((e) => e.notApplied && e.partiallyApplied).map((e) => e.commit),
   };
 }
 
@@ -97,7 +101,7 @@ function entryFor(
   const written = isMerge ? brought.filter((c) => c.oid !== info.oid) : [info];
   const trailers = brought.flatMap((c) => c.trailers);
   const review = trailers.filter((t) => t.key !== "Co-authored-by");
-  const apply = applyOf(graph, info.oid, records);
+  const { apply, partial } = applyOf(graph, info.oid, records);
   return {
     commit: info.oid,
     date: info.committerDate,
@@ -117,6 +121,7 @@ function entryFor(
     },
     apply,
     notApplied: apply === null || !REACHED.has(apply.outcome),
+    partiallyApplied: partial && (apply === null || !REACHED.has(apply.outcome)),
   };
 }
 
@@ -130,20 +135,29 @@ function titleOf(info: CommitInfo, kind: AuditEntry["kind"], body: string): stri
   return info.subject;
 }
 
-/** The first apply of this commit or a later first-parent one that reached the tenant, else the last that did not. */
-function applyOf(graph: CommitGraph, commit: string, records: readonly ApplyRecord[]): AuditApply | null {
+/**
+ * The first apply of this commit or a later first-parent one that reached the tenant, else the last
+ * that did not; `partial` when one of them wrote part of it.
+ */
+function applyOf(
+  graph: CommitGraph,
+  commit: string,
+  records: readonly ApplyRecord[],
+): { apply: AuditApply | null; partial: boolean } {
   const at = graph.position.get(commit)!;
   let last: AuditApply | null = null;
+  let partial = false;
   for (const record of records) {
     if ((graph.position.get(record.commit) ?? -1) < at) continue;
     const apply: AuditApply = {
       ...recordView(record),
       via: record.commit === commit ? "this commit" : "a later commit",
     };
-    if (REACHED.has(record.outcome)) return apply;
+    if (REACHED.has(record.outcome)) return { apply, partial };
+    if (record.outcome === "partial") partial = true;
     last = apply;
   }
-  return last;
+  return { apply: last, partial };
 }
 
 function personOf(text: string): Person[] {

@@ -299,9 +299,12 @@ function attachApplies(
   records: readonly ApplyRecord[],
 ): void {
   entries.forEach((entry, index) => {
+    const state = snapshots.get(entry.commit);
     for (const change of entry.changes) {
       if (change.new === null || change.kind === "file" || change.path === "id") continue;
-      change.apply = applyOf(graph, snapshots, entry.commit, change, records);
+      const value = state?.kind === "profile" ? state.values.get(change.path) : undefined;
+      if (!value) continue;
+      change.apply = applyOf(graph, snapshots, entry.commit, change.path, value, records);
       if (change.apply && (change.apply.status === "applied" || change.apply.status === "alreadyInTenant"))
         continue;
       // Entries are newest first: the nearest newer change of the same value replaced this one.
@@ -314,11 +317,21 @@ function attachApplies(
   });
 }
 
+/**
+ * Whether a record lists every change its apply found missing from the tenant at its commit: a
+ * plan made by that apply (not a saved plan, which carries only its reviewed changes) from a clean
+ * working tree (not uncommitted edits). Only then does a missing line mean "the tenant had it".
+ */
+function coversItsCommit(record: ApplyRecord): boolean {
+  return record.plan?.source === "fresh" && record.plan.commit === record.commit && !record.dirty;
+}
+
 function applyOf(
   graph: CommitGraph,
   snapshots: UserSnapshots,
   commit: string,
-  change: HistoryChange,
+  path: string,
+  value: TrackedValue,
   records: readonly ApplyRecord[],
 ): ChangeApply | null {
   let last: ChangeApply | null = null;
@@ -326,23 +339,82 @@ function applyOf(
     if (!isAncestor(graph, commit, record.commit)) continue;
     const state = snapshots.get(record.commit);
     if (state?.kind !== "profile") continue;
-    const value = shown(change.path, state.values.get(change.path));
-    if (JSON.stringify(value?.value) !== JSON.stringify(change.new?.value)) continue;
+    // The full values (authentication methods unmasked): masks of two numbers can be equal.
+    if (!sameValue(state.values.get(path), value)) continue;
     const view = recordView(record);
     if (record.outcome === "refused") {
       last = { ...view, status: "refused", reason: record.refusal };
       continue;
     }
     const upn = state.upn.toLowerCase();
-    const outcome = record.changes.find(
-      (c) => c.userPrincipalName.toLowerCase() === upn && c.path === change.path,
-    );
-    if (!outcome) return { ...view, status: "alreadyInTenant", reason: null };
+    const lines = record.changes.filter((c) => c.userPrincipalName.toLowerCase() === upn && c.path === path);
+    const covered = coversItsCommit(record);
+    const unknown = (reason: string): ChangeApply => ({ ...view, status: "unknown", reason });
+    if (lines.length === 0) {
+      if (covered) return { ...view, status: "alreadyInTenant", reason: null };
+      last = unknown(scopeReason(record));
+      continue;
+    }
+    const matches = lines.filter((line) => recordedValueMatches(line.value, path, value));
+    const outcome = matches.find((line) => line.status === "applied") ?? matches[0];
+    if (!outcome) {
+      // The apply wrote another value at this path than the commit holds: uncommitted edits or a
+      // saved plan, not this change.
+      last = unknown(`the record shows another value for ${path} (${scopeReason(record)})`);
+      continue;
+    }
+    // A masked value that matches is no proof: only the apply's scope says it wrote this value.
+    if (value.kind === "authMethod" && !covered) {
+      last = unknown(
+        `the record's value is masked and can match another number or address (${scopeReason(record)})`,
+      );
+      continue;
+    }
     const status = outcome.status as ChangeApply["status"];
     if (status === "applied") return { ...view, status, reason: outcome.reason };
     last = { ...view, status, reason: outcome.reason };
   }
   return last;
+}
+
+/** Why a record does not show the whole desired state of its commit. */
+function scopeReason(record: ApplyRecord): string {
+  if (record.plan === null) return "the record does not say which plan the apply carried out";
+  if (record.plan.source === "saved") {
+    return `the apply carried out a saved plan made from ${record.plan.commit ? record.plan.commit.slice(0, 8) : "outside git"}, only its reviewed changes`;
+  }
+  if (record.dirty) return "the apply ran on a working tree with uncommitted changes";
+  return "the record's plan is not of its commit";
+}
+
+/**
+ * Whether the value a record line shows is the tracked value: JSON as the note writes it, a manager
+ * by userPrincipalName (any case), a photo by its file, an authentication method by its mask.
+ */
+function recordedValueMatches(recorded: string | null, path: string, value: TrackedValue): boolean {
+  if (recorded === null) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(recorded);
+  } catch {
+    return false;
+  }
+  switch (value.kind) {
+    case "manager":
+      return (
+        typeof parsed === "string" &&
+        typeof value.value === "string" &&
+        parsed.toLowerCase() === value.value.toLowerCase()
+      );
+    case "photo": {
+      const file = (value.value as { file?: unknown } | null)?.file;
+      return value.value === null ? parsed === null : parsed === file;
+    }
+    case "authMethod":
+      return JSON.stringify(parsed) === JSON.stringify(maskAuthValue(path, value.value));
+    default:
+      return JSON.stringify(parsed) === JSON.stringify(value.value);
+  }
 }
 
 function newestUpn(snapshots: UserSnapshots, commits: readonly string[]): string | undefined {

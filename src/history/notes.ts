@@ -11,10 +11,16 @@
 //   run: https://github.com/contoso/tenant/actions/runs/123 (attempt 1)
 //   environment: production
 //   working tree: clean
+//   plan: fresh (made by this apply)
 //   summary: 2 applied, 1 stale, 0 refused, 0 failed, 1 skipped; 3 users
 //   applied AdeleV@contoso.com jobTitle: "Account Executive"
 //   stale DiegoS@contoso.com officeLocation: "Building 18/2100"
 //     reason: officeLocation was changed in the tenant since the plan
+//
+// `plan:` says what the apply covered: `fresh (made by this apply)` (the whole desired state of the
+// commit, every change the tenant lacked listed), or `saved <file>, made from <commit>` (only the
+// reviewed changes of that plan). History infers "the tenant already held it" from a missing line
+// only for a fresh plan on a clean working tree.
 //
 // Values are those of the apply report: authentication methods are already masked there.
 import type { ApplyReport, ChangeOutcome } from "../apply/report.js";
@@ -72,6 +78,7 @@ export function formatApplyNote(report: ApplyReport, context: RunContext): strin
   lines.push(
     `working tree: ${report.git.dirty ? "dirty (uncommitted changes to the desired state)" : "clean"}`,
   );
+  lines.push(`plan: ${planScope(report)}`);
   if (report.refusal) lines.push(`refused: ${oneLine(report.refusal)}`);
   lines.push(
     `summary: ${STATUSES.map((s) => `${count(s)} ${s}`).join(", ")}; ${report.users.length} ${report.users.length === 1 ? "user" : "users"}`,
@@ -85,6 +92,21 @@ export function formatApplyNote(report: ApplyReport, context: RunContext): strin
     if (reason) lines.push(`  reason: ${oneLine(reason)}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+const FRESH_PLAN = "fresh (made by this apply)";
+const SAVED_PLAN = /^saved (.*), made (?:from ([0-9a-f]{40,64})|outside git)$/;
+
+function planScope(report: ApplyReport): string {
+  if (report.plan.file === null) return FRESH_PLAN;
+  const from = report.plan.commit ? `from ${report.plan.commit}` : "outside git";
+  return `saved ${oneLine(report.plan.file)}, made ${from}`;
+}
+
+function parsePlanScope(commit: string, text: string): ApplyRecord["plan"] {
+  if (text === FRESH_PLAN) return { source: "fresh", commit };
+  const saved = SAVED_PLAN.exec(text);
+  return saved ? { source: "saved", commit: saved[2] ?? null } : null;
 }
 
 /** The value a change wrote, as one line: a manager by UPN, a photo by file, others as JSON. */
@@ -127,6 +149,7 @@ export function parseApplyNote(commit: string, text: string): ApplyRecord[] {
         run: null,
         environment: null,
         dirty: false,
+        plan: null,
         refusal: null,
         changes: [],
       };
@@ -135,7 +158,7 @@ export function parseApplyNote(commit: string, text: string): ApplyRecord[] {
       continue;
     }
     if (!current) continue;
-    const field = /^(at|tenant|run|environment|working tree|refused): (.*)$/.exec(line);
+    const field = /^(at|tenant|run|environment|working tree|plan|refused): (.*)$/.exec(line);
     if (field) {
       const value = field[2]!.trim();
       if (field[1] === "at") current.at = value;
@@ -143,6 +166,7 @@ export function parseApplyNote(commit: string, text: string): ApplyRecord[] {
       else if (field[1] === "run") current.run = value;
       else if (field[1] === "environment") current.environment = value;
       else if (field[1] === "working tree") current.dirty = value.startsWith("dirty");
+      else if (field[1] === "plan") current.plan = parsePlanScope(commit, value);
       else current.refusal = value;
       continue;
     }

@@ -41,16 +41,25 @@ export interface ApplyRecordView {
   environment: string | null;
   /** The working tree held uncommitted changes to the desired state. */
   dirty: boolean;
+  /**
+   * What the apply carried out: a plan it made itself from the checkout (`fresh`), or a plan saved
+   * by `roster plan --out` from `commit` (`saved`, commit null when made outside git). Null when the
+   * record does not say (written by a roster that did not record it).
+   */
+  plan: { source: "fresh" | "saved"; commit: string | null } | null;
   refusal: string | null;
 }
 
 /**
  * What became of one change in the tenant, from the apply records:
- * `applied` written by that apply; `alreadyInTenant` the apply found the tenant already held it;
- * `failed` / `stale` / `skipped` / `refused` that apply did not write it (see `reason`).
+ * `applied` written by that apply; `alreadyInTenant` the apply found the tenant already held it
+ * (only said of an apply that planned that very commit afresh from a clean working tree, so its
+ * record lists every change it did not find in the tenant); `failed` / `stale` / `skipped` /
+ * `refused` that apply did not write it (see `reason`); `unknown` the record cannot tell (it
+ * applied a saved plan, ran on a dirty working tree, or matches only by a masked value).
  */
 export interface ChangeApply extends ApplyRecordView {
-  status: "applied" | "alreadyInTenant" | "failed" | "stale" | "skipped" | "refused";
+  status: "applied" | "alreadyInTenant" | "failed" | "stale" | "skipped" | "refused" | "unknown";
   reason: string | null;
 }
 
@@ -144,8 +153,13 @@ export interface AuditEntry {
   };
   /** The first apply that took this commit's state to the tenant, or the last that failed to. */
   apply: AuditApply | null;
-  /** True when no apply record shows this commit's state reaching the tenant. */
+  /**
+   * True when no apply record shows this commit's state reaching the tenant: none ran, or the last
+   * one that covered it was partial (`apply.outcome`), failed or refused.
+   */
   notApplied: boolean;
+  /** With `notApplied`: an apply wrote some of its changes (outcome partial), none all of them. */
+  partiallyApplied: boolean;
 }
 
 export interface Audit extends RepositoryView {
@@ -153,6 +167,8 @@ export interface Audit extends RepositoryView {
   since: string | null;
   /** Newest first. */
   entries: AuditEntry[];
-  /** Commits merged but never applied (by any recorded apply), newest first. */
+  /** Commits merged but never applied (no recorded apply, or only failed or refused ones), newest first. */
   notApplied: string[];
+  /** Commits whose last covering apply was partial (some changes failed or went stale), newest first. */
+  notFullyApplied: string[];
 }

@@ -142,6 +142,7 @@ export function diff(input: DiffInput): DiffResult {
       });
     }
   }
+  warnings.push(...managerLoops(users, input.actual));
   if (input.authMethods === false && users.some((u) => u.skipped.some((c) => c.kind === "authMethod"))) {
     warnings.push({
       message:
@@ -157,6 +158,67 @@ export function diff(input: DiffInput): DiffResult {
       input.actual.usersInScope === null ? null : Math.max(0, input.actual.usersInScope - managedUsers),
     managedPaths,
   };
+}
+
+/**
+ * Manager loops (A reports to B, who reports to A; or A to A) on the chain above anyone whose
+ * manager this plan changes: in the tenant now, or once the plan is applied (the managers it sets,
+ * else the tenant's). The org chart of such a chain has no top; a warning names the users in it.
+ */
+function managerLoops(users: readonly PlannedUser[], actual: ActualTenant): PlanMessage[] {
+  const idOf = (side: unknown) => {
+    const id = typeof side === "object" && side !== null ? (side as { id?: unknown }).id : undefined;
+    return typeof id === "string" ? id.toLowerCase() : null;
+  };
+  const planned = new Map<
+    string,
+    { to: string | null; upn?: string; change: PlannedUser["changes"][number] }
+  >();
+  for (const user of users)
+    for (const change of user.changes)
+      if (change.kind === "manager") planned.set(user.id.toLowerCase(), { to: idOf(change.after), change });
+  const tenantManager = (id: string) => actual.byId.get(id)?.manager?.id.toLowerCase() ?? null;
+  const upnOf = new Map<string, string>();
+  for (const user of users) upnOf.set(user.id.toLowerCase(), user.userPrincipalName);
+  for (const { change } of planned.values())
+    for (const side of [change.before, change.after]) {
+      const named = side as { id?: unknown; userPrincipalName?: unknown } | null;
+      if (typeof named?.id === "string" && typeof named.userPrincipalName === "string")
+        upnOf.set(named.id.toLowerCase(), named.userPrincipalName);
+    }
+  const name = (id: string) => actual.byId.get(id)?.userPrincipalName ?? upnOf.get(id) ?? id;
+
+  const messages: PlanMessage[] = [];
+  const seen = new Set<string>();
+  const sides = [
+    { when: "in the tenant now", next: tenantManager },
+    {
+      when: "once this plan is applied",
+      next: (id: string) => (planned.has(id) ? planned.get(id)!.to : tenantManager(id)),
+    },
+  ];
+  for (const { when, next } of sides) {
+    for (const [start, { change }] of planned) {
+      const path: string[] = [];
+      let current: string | null = start;
+      while (current !== null && !path.includes(current)) {
+        path.push(current);
+        current = next(current);
+      }
+      if (current === null) continue;
+      const loop = path.slice(path.indexOf(current));
+      const key = `${when}\0${[...loop].sort().join(",")}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const names = [...loop, current].map(name);
+      messages.push({
+        message: `manager loop ${when}: ${loop.length === 1 ? `${names[0]} is their own manager` : `${names.join(" → ")} (each reports to the next)`}; the org chart has no top there${when === "in the tenant now" ? "" : ": fix the manager keys of their profiles"}`,
+        userPrincipalName: name(start),
+        source: change.source,
+      });
+    }
+  }
+  return messages;
 }
 
 /** The change paths a profile manages: the keys it sets, as the changes of the plan name them. */

@@ -129,6 +129,8 @@ function applyText(change: HistoryChange): string {
       return `applied ${apply.at}`;
     case "alreadyInTenant":
       return `in the tenant ${apply.at} (apply found it already set)`;
+    case "unknown":
+      return `unknown: apply ${apply.at} of ${short(apply.commit)} cannot tell${apply.reason ? `: ${apply.reason}` : ""}${change.supersededBy ? `; superseded by ${short(change.supersededBy)}` : ""}`;
     default:
       return `NOT APPLIED: ${apply.status} ${apply.at}${apply.reason ? `: ${apply.reason}` : ""}${change.supersededBy ? `; superseded by ${short(change.supersededBy)}` : ""}`;
   }
@@ -140,6 +142,9 @@ function recordLine(record: ApplyRecordView): string {
   if (record.environment) parts.push(`environment ${record.environment}`);
   parts.push(`tenant ${record.tenant}`);
   if (record.dirty) parts.push("from a working tree with uncommitted changes");
+  if (record.plan?.source === "saved") {
+    parts.push(`a saved plan made from ${record.plan.commit ? short(record.plan.commit) : "outside git"}`);
+  }
   return escapeInvisible(parts.join(" · "));
 }
 
@@ -152,20 +157,31 @@ export function renderAuditText(audit: Audit): string {
   if (audit.entries.length === 0) lines.push("", "No changes merged in this period.");
   for (const entry of audit.entries) lines.push("", ...auditEntryLines(entry));
   lines.push("");
-  if (audit.notApplied.length === 0) {
+  const never = new Set(audit.notApplied);
+  const partly = new Set(audit.notFullyApplied);
+  if (never.size === 0 && partly.size === 0) {
     lines.push(
       audit.entries.length === 0
         ? "Nothing to apply."
         : "Every change listed reached the tenant (per the apply records).",
     );
-  } else {
-    lines.push(`Merged but never applied: ${audit.notApplied.length} of ${audit.entries.length}`);
-    for (const entry of audit.entries.filter((e) => e.notApplied)) {
-      const pr = entry.pullRequest === null ? "no pull request" : `pull request #${entry.pullRequest}`;
-      lines.push(`  ${short(entry.commit)}  ${entry.date}  ${pr}  ${escapeInvisible(entry.title)}`);
-    }
+  }
+  if (partly.size > 0) {
+    lines.push(
+      `Not fully applied (an apply wrote only part of it): ${partly.size} of ${audit.entries.length}`,
+    );
+    lines.push(...audit.entries.filter((e) => partly.has(e.commit)).map(listedLine));
+  }
+  if (never.size > 0) {
+    lines.push(`Merged but never applied: ${never.size} of ${audit.entries.length}`);
+    lines.push(...audit.entries.filter((e) => never.has(e.commit)).map(listedLine));
   }
   return `${lines.join("\n")}\n`;
+}
+
+function listedLine(entry: AuditEntry): string {
+  const pr = entry.pullRequest === null ? "no pull request" : `pull request #${entry.pullRequest}`;
+  return `  ${short(entry.commit)}  ${entry.date}  ${pr}  ${escapeInvisible(entry.title)}`;
 }
 
 function auditEntryLines(entry: AuditEntry): string[] {
@@ -192,7 +208,11 @@ function auditEntryLines(entry: AuditEntry): string[] {
   const apply = entry.apply;
   if (!apply) lines.push("  apply: NOT APPLIED (no apply record of this commit or a later one)");
   else {
-    const status = entry.notApplied ? `NOT APPLIED: ${apply.outcome}` : apply.outcome;
+    const status = entry.partiallyApplied
+      ? `NOT FULLY APPLIED: ${apply.outcome}`
+      : entry.notApplied
+        ? `NOT APPLIED: ${apply.outcome}`
+        : apply.outcome;
     const details = [`${apply.at}`, `via ${apply.via} (${short(apply.commit)})`];
     if (apply.run) details.push(`run ${apply.run}`);
     if (apply.refusal) details.push(`refused: ${apply.refusal}`);

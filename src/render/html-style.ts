@@ -44,7 +44,7 @@ header { padding-bottom: 14px; border-bottom: 2px solid var(--fg); }
 .toc ul { columns: 2 320px; padding-left: 18px; margin: 0; }
 .toc li { break-inside: avoid; margin: 2px 0; }
 .user { border: 1px solid var(--border); border-radius: 10px; padding: 16px 18px; margin: 16px 0; }
-.display-name { font-weight: 500; color: var(--muted); }
+.display-name { font-weight: 500; color: var(--muted); overflow-wrap: anywhere; }
 .facts { margin: 0 0 12px; font-size: 0.9em; }
 .table-wrap { overflow-x: auto; }
 table.changes { border-collapse: collapse; width: 100%; font-size: 0.92em; }
@@ -59,7 +59,7 @@ table.changes { border-collapse: collapse; width: 100%; font-size: 0.92em; }
 .tag { display: block; font-size: 0.85em; }
 .source { font-size: 0.9em; }
 figure { margin: 16px 0 4px; }
-figcaption { font-size: 0.9em; margin-top: 6px; }
+figcaption { font-size: 0.9em; margin-top: 6px; overflow-wrap: anywhere; }
 .frames { display: flex; align-items: center; gap: 18px; flex-wrap: wrap; }
 .frame-wrap { margin: 0; }
 .frame {
@@ -93,6 +93,7 @@ figure.org { overflow-x: auto; }
 .org-chart .move { fill: none; stroke: var(--accent); stroke-width: 2; }
 .org-chart .move-head { fill: var(--accent); }
 .org-chart .more { font-size: 16px; fill: var(--muted); }
+.org-chart .loop { font-size: 12px; font-weight: 600; fill: var(--fg); }
 footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--border); font-size: 0.85em; }
 @media print {
   @page { margin: 14mm; }

@@ -25,6 +25,11 @@ export interface Chain {
   ids: string[];
   /** True when someone is (or may be) above the last id: drawn as "⋮", never as the top. */
   moreAbove: boolean;
+  /**
+   * The id (already in `ids`) the last id reports to when the chain loops back on itself (A → B →
+   * A, or a self-manager): drawn and described as a loop, never as the top of the organization.
+   */
+  loop?: string;
 }
 
 export interface Branch {
@@ -78,7 +83,8 @@ function walk(
     current = next(current);
   }
   // Stopped at the top (null), at a repeat (a loop), at the levels shown, or where nothing was read.
-  const moreAbove = current === undefined ? ids.length > 1 : current !== null && !ids.includes(current);
+  if (current && ids.includes(current)) return { ids, moreAbove: false, loop: current };
+  const moreAbove = current === undefined ? ids.length > 1 : current !== null;
   return { ids, moreAbove };
 }
 
@@ -122,11 +128,26 @@ export function describeBranch(branch: Branch, people: OrgDirectory, personUpn?:
   const name = (id: string) => nameOf(id, people, id === branch.personId ? personUpn : undefined);
   const side = (label: string, chain: Chain) => {
     const [person, ...managers] = chain.ids.map(name);
-    if (managers.length === 0) return `${label}: ${person} has no manager.`;
+    if (managers.length === 0 && chain.loop === undefined) return `${label}: ${person} has no manager.`;
+    const loop = chain.loop === undefined ? "" : loopText(chain, name);
+    if (managers.length === 0) return `${label}: ${person}${loop}.`;
     const reports = managers.map((m, i) => (i === 0 ? `reports to ${m}` : `who reports to ${m}`));
-    return `${label}: ${person} ${reports.join(", ")}${chain.moreAbove ? " (and further up)" : ""}.`;
+    return `${label}: ${person} ${reports.join(", ")}${chain.moreAbove ? " (and further up)" : ""}${loop}.`;
   };
   return `${side("Before", branch.before)} ${side("After", branch.after)}`;
+}
+
+/** ", who reports to A again: a manager loop" (or " reports to themself: a manager loop"). */
+function loopText(chain: Chain, name: (id: string) => string): string {
+  const loop = chain.loop as string;
+  if (chain.ids.length === 1) return " reports to themself: a manager loop";
+  return `, who reports to ${name(loop)} again: a manager loop`;
+}
+
+/** The words drawn above the top of a chain that loops back. */
+function loopLabel(chain: Chain, name: (id: string) => string): string {
+  const loop = chain.loop as string;
+  return `↺ manager loop: reports to ${loop === chain.ids.at(-1) ? "themself" : name(loop)}`;
 }
 
 // ---- drawing --------------------------------------------------------------------------------
@@ -140,6 +161,8 @@ const HEAD = 28;
 const MORE = 18;
 const NAME_CHARS = 26;
 const UPN_CHARS = 31;
+/** The loop label spans the box and the gap beside it. */
+const LOOP_CHARS = 40;
 
 type Role = "person-before" | "person-after" | "old-manager" | "new-manager" | "manager";
 
@@ -198,6 +221,7 @@ export function orgChartSvg(
     `<text class="col-head" x="${colX(1) + BOX_W / 2}" y="${PAD + 14}" text-anchor="middle">After (this plan)</text>`,
     ...edges.map(edgeSvg),
     ...layout.more.map((key) => moreSvg(byKey.get(key) as Node)),
+    ...layout.loops.map(({ key, chain }) => loopSvg(byKey.get(key) as Node, loopLabel(chain, name))),
     moveArrow(nodes),
     ...nodes.map((node) => boxSvg(node, people, name(node.id))),
     "</svg>",
@@ -219,6 +243,8 @@ interface Layout {
   edges: { from: string; to: string; kind: Edge["kind"] }[];
   /** Keys of top nodes that have more managers above them. */
   more: string[];
+  /** Top nodes whose manager is already in their chain (a loop), and that chain. */
+  loops: { key: string; chain: Chain }[];
 }
 
 /**
@@ -232,6 +258,7 @@ export function layoutBranch(branch: Branch): Layout {
   const nodes: LayoutNode[] = [];
   const edges: Layout["edges"] = [];
   const more: string[] = [];
+  const loops: Layout["loops"] = [];
   const roleOf = (side: "before" | "after", index: number): Role => {
     if (index === 0) return side === "before" ? "person-before" : "person-after";
     if (index === 1) return side === "before" ? "old-manager" : "new-manager";
@@ -252,6 +279,7 @@ export function layoutBranch(branch: Branch): Layout {
     if (i > 0) edges.push({ from: `s${i - 1}`, to: key, kind: "shared" });
   });
   if (meet?.moreAbove) more.push("s0");
+  if (meet?.loop) loops.push({ key: "s0", chain: meet.loop });
 
   const column = (ids: string[], side: "before" | "after", col: 0 | 1) => {
     // Bottom-aligned: the person on the last row.
@@ -261,12 +289,14 @@ export function layoutBranch(branch: Branch): Layout {
       if (index > 0) edges.push({ from: key, to: `${side}${index - 1}`, kind: side });
     });
     const top = `${side}${ids.length - 1}`;
+    const chain = side === "before" ? branch.before : branch.after;
     if (shared.length > 0) edges.push({ from: `s${shared.length - 1}`, to: top, kind: side });
-    else if ((side === "before" ? branch.before : branch.after).moreAbove) more.push(top);
+    else if (chain.moreAbove) more.push(top);
+    else if (chain.loop !== undefined) loops.push({ key: top, chain });
   };
   column(leftOwn, "before", 0);
   column(rightOwn, "after", 1);
-  return { rows, nodes, edges, more };
+  return { rows, nodes, edges, more, loops };
 }
 
 interface Meeting {
@@ -278,6 +308,8 @@ interface Meeting {
   moreAbove: boolean;
   /** Roles of the shared nodes, by distance from the meeting node. */
   roles: Role[];
+  /** The chain whose top (the shared top) loops back, if one does. */
+  loop?: Chain;
 }
 
 function sharedRole(meet: Meeting, index: number): Role {
@@ -305,7 +337,15 @@ function meetingPoint(branch: Branch): Meeting | undefined {
         : longerChain.moreAbove;
     // The meeting node may itself be the old or the new manager.
     const role: Role = i === 1 ? "old-manager" : j === 1 ? "new-manager" : "manager";
-    return { before: i, after: j, shared: [...longer].reverse(), moreAbove, roles: [role] };
+    const loop = [longerChain, branch.before, branch.after].find((chain) => chain.loop !== undefined);
+    return {
+      before: i,
+      after: j,
+      shared: [...longer].reverse(),
+      moreAbove,
+      roles: [role],
+      ...(loop ? { loop } : {}),
+    };
   }
   return undefined;
 }
@@ -351,6 +391,11 @@ function edgeSvg(edge: Edge): string {
 
 function moreSvg(node: Node): string {
   return `<text class="more" x="${node.x + BOX_W / 2}" y="${node.y - 6}" text-anchor="middle"><title>more managers above, not shown</title>⋮</text>`;
+}
+
+/** A loop is said in words above the box, not by colour or a symbol alone. */
+function loopSvg(node: Node, label: string): string {
+  return `<text class="loop" x="${node.x + BOX_W / 2}" y="${node.y - 6}" text-anchor="middle"><title>${html(label)}</title>${html(clipText(label, LOOP_CHARS))}</text>`;
 }
 
 /** The arrow from the person's old place to the new one, along the bottom row. */

@@ -7,6 +7,7 @@
 // requests sent alone (photos, authentication methods). The emulator drops a whole batch when one
 // item is "dropped", which no real connection does, so batch items are not dropped one by one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { printSeedOnFailure, testSeed } from "../helpers/random.js";
 import {
   control,
   type Demo,
@@ -22,6 +23,10 @@ import {
 
 const WRITE_METHODS = ["PATCH", "PUT", "POST", "DELETE"];
 const STALE_READ_MS = 1500;
+/** Which requests the probabilistic faults hit. Requests run concurrently, so a seed replays the
+ * same draws but not always onto the same requests: the assertions hold for any seed. */
+const SEED = testSeed(20_261_202);
+printSeedOnFailure("the emulator's fault injection", SEED);
 
 let demo: Demo;
 let before: Map<string, DumpedUser>;
@@ -40,6 +45,7 @@ beforeAll(async () => {
   plannedIds = new Set(plan.users.filter((u) => u.changes.length > 0).map((u) => u.id.toLowerCase()));
   await control(demo.em, "DELETE", "/_emulator/requests");
 
+  await control(demo.em, "PUT", "/_emulator/seed", { seed: SEED });
   const fault = (spec: Record<string, unknown>) => control(demo.em, "POST", "/_emulator/faults", spec);
   // Each kind fires at least once for certain, then at random.
   await fault({ method: "*", path: "^/users", status: 429, retryAfter: 1, count: 1 });
@@ -63,7 +69,8 @@ beforeAll(async () => {
   log = await requestLog(demo.em);
 
   await control(demo.em, "DELETE", "/_emulator/faults");
-  await new Promise((resolve) => setTimeout(resolve, STALE_READ_MS));
+  // Every read sees the latest write from here on: no waiting out the stale window.
+  await control(demo.em, "PUT", "/_emulator/consistency", { staleReadMs: 0 });
   after = await users(demo.em);
   verify = await demo.roster(["plan", "--detailed-exitcode"]);
 }, 120_000);

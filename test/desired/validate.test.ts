@@ -90,6 +90,18 @@ describe("output formats", () => {
     );
   });
 
+  it("annotates warnings too, and only inside Actions", async () => {
+    const dir = join(fixtures, "owned-elsewhere");
+    const inActions = await run(["validate", "--dir", dir], { GITHUB_ACTIONS: "true" });
+    expect(inActions.code).toBe(0);
+    expect(inActions.out.split("\n").filter((l) => l.startsWith("::"))).toEqual([
+      "::warning file=profiles/_defaults.yaml,line=1,col=13::`department` is owned elsewhere (roster.yaml ownedElsewhere): it is never planned",
+      "::warning file=profiles/a.yaml,line=2,col=13::`employeeId` is owned elsewhere (roster.yaml ownedElsewhere): it is never planned",
+    ]);
+    const outside = await run(["validate", "--dir", dir]);
+    expect(outside.out).not.toContain("::");
+  });
+
   it("caps annotations at 10 per severity and says how many were left in the log", async () => {
     const files: Record<string, string> = { "roster.yaml": MINIMAL_CONFIG };
     for (let i = 0; i < 12; i++)

@@ -175,6 +175,69 @@ describe("roster export: the demo tenant", () => {
     expect((await roster(em, dir, ["plan", "--detailed-exitcode"])).code).toBe(0);
   });
 
+  it("a filter Graph refuses: the hint names --filter (and roster.yaml's scope.filter) and Graph's message", async () => {
+    const dir = await testdir({ "roster.yaml": DEMO_CONFIG });
+    const run = await roster(em, dir, ["export", "--filter", "departmnt eq 'Retail'"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(
+      /\nerror: GET \/users\?\S+: 400 Request_BadRequest: Could not find a property named 'departmnt'/,
+    );
+    expect(run.err).toContain(
+      `\nhint: Graph refused the filter (--filter "departmnt eq 'Retail'"): Could not find a property named 'departmnt' on type 'microsoft.graph.user'. Check it against Graph's $filter syntax for users, e.g. --filter "department eq 'Retail'" (strings in single quotes)\n`,
+    );
+    await expect(readdir(join(dir, "profiles"))).rejects.toThrow("ENOENT");
+
+    const scoped = await testdir({
+      "roster.yaml": `${DEMO_CONFIG}scope: { filter: "accountEnabled eq true" }\n`,
+    });
+    const joined = await roster(em, scoped, ["export", "--filter", "department eq Retail"]);
+    expect(joined.code).toBe(1);
+    expect(joined.err).toContain(
+      `\nhint: Graph refused the filter (--filter "department eq Retail", joined with roster.yaml's scope.filter "accountEnabled eq true"): Invalid filter clause: expected a literal but found 'Retail'.`,
+    );
+  });
+
+  it("writes the tenant's value for every key a _defaults.yaml sets, so the first plan stays empty", async () => {
+    const dir = await testdir({
+      "roster.yaml": DEMO_CONFIG,
+      "profiles/_defaults.yaml": 'city: Nowhere\nemployeeOrgData:\n  division: "Default Division"\n',
+      // Every user under sales/ has a usageLocation, so this one can be written over.
+      "profiles/sales/_defaults.yaml": "department: Marketing\ncompanyName: Default Ltd\nusageLocation: GB\n",
+    });
+    const exported = await roster(em, dir, ["export", "--no-photos"]);
+    expect(exported.code, exported.err).toBe(0);
+    expect(exported.err).not.toContain("the first plan will change it");
+    // The attribute selection is the default one: city, usageLocation and companyName are written
+    // only because a defaults file above the profile sets them.
+    const adele = await readFile(join(dir, "profiles/sales/adelev.yaml"), "utf8");
+    expect(adele).toContain("\ndepartment: Sales\n");
+    expect(adele).toMatch(/\nusageLocation: US\n/);
+    expect(adele).toMatch(/\ncity: /);
+    expect(adele).toMatch(/\ncompanyName: /);
+    expect(adele).toMatch(/\nemployeeOrgData:\n( {2}\w+: .*\n)* {2}division: /);
+
+    const validated = await roster(undefined, dir, ["validate"]);
+    expect(validated.code, validated.err).toBe(0);
+    const planned = await roster(em, dir, ["plan", "--detailed-exitcode"]);
+    expect(planned.out).toContain("No changes. The tenant matches the repository.");
+    expect(planned.code).toBe(0);
+  });
+
+  it("warns, naming the defaults file, where the tenant's value cannot be written over a default", async () => {
+    // Two demo users have no usageLocation, which Graph cannot clear: no profile can say "none".
+    const dir = await testdir({
+      "roster.yaml": DEMO_CONFIG,
+      "profiles/_defaults.yaml": "usageLocation: GB\n",
+    });
+    const exported = await roster(em, dir, ["export", "--no-photos"]);
+    expect(exported.code).toBe(0);
+    const warned = exported.err.split("\n").filter((line) => line.includes("_defaults.yaml"));
+    expect(warned).toEqual([
+      "warning: conf-room-a@contoso.com: usageLocation: profiles/_defaults.yaml sets it, and the tenant's value could not be written over it: the first plan will change it to the default",
+      "warning: svc-scanner@contoso.com: usageLocation: profiles/_defaults.yaml sets it, and the tenant's value could not be written over it: the first plan will change it to the default",
+    ]);
+  });
+
   it("needs roster.yaml, and says how to get one", async () => {
     const dir = await testdir({});
     const run = await roster(em, dir, ["export"]);
@@ -234,7 +297,7 @@ describe("roster export: a generated tenant of 1,000 users", () => {
       "sam-contoso.com.yaml",
       "sam-fabrikam.com.yaml",
       "con_.yaml",
-      "nul.ops_.yaml",
+      "nul_.ops.yaml",
       "_defaults_.yaml",
       "a-b-c.yaml",
       "guest12_partner.example.yaml",

@@ -22,11 +22,36 @@ describe("stemOfUpn", () => {
     expect(stemOfUpn(".hidden@contoso.com")).toBe("hidden");
     expect(stemOfUpn("trailing.@contoso.com")).toBe("trailing");
     expect(stemOfUpn("con@contoso.com")).toBe("con_");
-    expect(stemOfUpn("NUL.ops@contoso.com")).toBe("nul.ops_");
+    expect(stemOfUpn("NUL.ops@contoso.com")).toBe("nul_.ops");
     expect(stemOfUpn("com1@contoso.com")).toBe("com1_");
     expect(stemOfUpn("console@contoso.com")).toBe("console");
     expect(stemOfUpn("_defaults@contoso.com")).toBe("_defaults_");
     expect(stemOfUpn("...@contoso.com")).toBe("user");
+  });
+});
+
+describe("Windows device names with an extension", () => {
+  // Windows reads `nul.txt` (and `NUL .txt`, `nul..txt`) as the device NUL: the name must change
+  // before its first dot, not at its end (`nul.txt_.yaml` is still NUL).
+  it("puts the mark right after the device name, whatever follows and in any case", () => {
+    expect(stemOfUpn("nul.txt@contoso.com")).toBe("nul_.txt");
+    expect(stemOfUpn("con.yaml@contoso.com")).toBe("con_.yaml");
+    expect(stemOfUpn("COM1.x@contoso.com")).toBe("com1_.x");
+    expect(stemOfUpn("lpt9.y@contoso.com")).toBe("lpt9_.y");
+    expect(stemOfUpn("Aux.a.b@contoso.com")).toBe("aux_.a.b");
+    expect(stemOfUpn("nul..txt@contoso.com")).toBe("nul_..txt");
+    expect(stemOfUpn("prn.@contoso.com")).toBe("prn_");
+  });
+
+  it("a department folder named like a device", () => {
+    expect(folderOfDepartment("Con")).toBe("con_");
+    expect(folderOfDepartment("LPT1")).toBe("lpt1_");
+  });
+
+  it("leaves names that only start like a device alone", () => {
+    expect(stemOfUpn("nulla.txt@contoso.com")).toBe("nulla.txt");
+    expect(stemOfUpn("com10.x@contoso.com")).toBe("com10.x");
+    expect(stemOfUpn("con-ops.x@contoso.com")).toBe("con-ops.x");
   });
 });
 

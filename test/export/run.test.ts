@@ -44,8 +44,11 @@ const user = (i: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function exportWith(graph: ExportGraph, options: { force?: boolean } = {}) {
-  const root = await testdir({ "roster.yaml": "tenant: contoso.onmicrosoft.com\n" });
+async function exportWith(
+  graph: ExportGraph,
+  options: { force?: boolean; files?: Record<string, string | Buffer> } = {},
+) {
+  const root = await testdir({ "roster.yaml": "tenant: contoso.onmicrosoft.com\n", ...options.files });
   const report = await runExport(
     graph,
     {
@@ -129,6 +132,70 @@ describe("runExport", () => {
     });
     const graph = fakeGraph([user(1)], () => ({ status: 403, body: undefined, error: denied }));
     await expect(exportWith(graph)).rejects.toBe(denied);
+  });
+});
+
+describe("runExport, profiles that name their own photo", () => {
+  it("writes no photos/<stem>.jpg for a profile whose photo: key is null or names another file", async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer();
+    const graph = fakeGraph([user(1), user(2), user(3)], () => ({ status: 200, body: png }));
+    const { root, report } = await exportWith(graph, {
+      files: {
+        "profiles/user1.yaml": "userPrincipalName: user1@contoso.com\nphoto: null\n",
+        "profiles/user2.yaml": "userPrincipalName: user2@contoso.com\nphoto: portraits/two.png\n",
+        "photos/portraits/two.png": png,
+      },
+    });
+    // user3 has no profile yet: its photo is written under the default name.
+    expect((await readdir(join(root, "photos"))).sort()).toEqual(["portraits", "user3.jpg"]);
+    expect([...report.photos.namedInProfile].sort()).toEqual(["profiles/user1.yaml", "profiles/user2.yaml"]);
+    expect(report.photos.written).toBe(1);
+  });
+});
+
+describe("runExport, an existing profile it cannot read", () => {
+  it("refuses with one line naming the file and position, before reading Graph or writing anything", async () => {
+    const graph = fakeGraph([user(1)], () => ({ status: 404, body: undefined }));
+    const broken = "userPrincipalName: user1@contoso.com\njobTitle: [Engineer\n";
+    const run = exportWith(graph, { files: { "profiles/team/user1.yaml": broken } });
+    await expect(run).rejects.toThrow(
+      "cannot read profiles/team/user1.yaml:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]; nothing was exported",
+    );
+    await expect(run).rejects.toMatchObject({
+      hint: "fix or move the file, then export again (roster validate lists every problem)",
+    });
+    expect(graph.paths).toEqual([]);
+  });
+
+  it("counts the other unreadable files, and nothing is written", async () => {
+    const graph = fakeGraph([user(1), user(2)], () => ({ status: 404, body: undefined }));
+    const root = await testdir({
+      "roster.yaml": "tenant: contoso.onmicrosoft.com\n",
+      "profiles/a.yaml": "userPrincipalName: [\n",
+      "profiles/b.yaml": Buffer.from([0x75, 0x3a, 0x20, 0xff, 0x0a]),
+      "profiles/sales/_defaults.yaml": "department: {\n",
+    });
+    const run = runExport(
+      graph,
+      {
+        root,
+        config,
+        attributes: parseAttributes("displayName", schemas().profileKeys, config),
+        groupBy: "none",
+        photos: true,
+        authMethods: false,
+        force: true,
+      },
+      createStepProgress(captureIo()),
+    );
+    await expect(run).rejects.toThrow(
+      "cannot read profiles/sales/_defaults.yaml:2:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (and 2 more unreadable files); nothing was exported",
+    );
+    expect((await readdir(join(root, "profiles"))).sort()).toEqual(["a.yaml", "b.yaml", "sales"]);
+    await expect(readdir(join(root, "photos"))).rejects.toThrow("ENOENT");
+    expect(graph.paths).toEqual([]);
   });
 });
 

@@ -162,8 +162,13 @@ describe("retries", () => {
   it("gives up with a typed error when the next wait would pass the total-wait ceiling", async () => {
     server.handle = (_req, res) =>
       json(res, 429, graphError("TooManyRequests", "Please retry again later."), { "retry-after": "1" });
-    const started = Date.now();
-    const error = (await client({ retry: { maxTotalWaitMs: 1_500, maxAttempts: 10 } })
+    const waits: number[] = [];
+    const error = (await client({
+      retry: { maxTotalWaitMs: 1_500, maxAttempts: 10 },
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    })
       .get("/users")
       .catch((e: unknown) => e)) as GraphRequestError;
     expect(error).toBeInstanceOf(GraphRequestError);
@@ -176,7 +181,55 @@ describe("retries", () => {
     ]);
     expect(error.describe()).toMatch(/gave up after 2 attempts and 1 s of waiting \(total wait ceiling\)/);
     expect(server.log).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(1_900);
+    // It gave up instead of sleeping: one wait of Retry-After, no second.
+    expect(waits).toEqual([1_000]);
+  });
+
+  describe("the default policy the README promises: 6 attempts, at most 2 minutes of waiting", () => {
+    // No retry options: the client's own defaults. Waits are recorded, never slept.
+    const defaultClient = (waits: number[]) =>
+      client({
+        retry: undefined,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      });
+
+    it("sends a request 6 times at most when the server names no Retry-After", async () => {
+      server.handle = (_req, res) => json(res, 503, graphError("serviceNotAvailable", "Try later."));
+      const waits: number[] = [];
+      const error = (await defaultClient(waits)
+        .get("/users")
+        .catch((e: unknown) => e)) as GraphRequestError;
+      expect([error.status, error.gaveUp, error.attempts]).toEqual([503, "maxAttempts", 6]);
+      expect(server.log).toHaveLength(6);
+      expect(waits).toHaveLength(5);
+    });
+
+    it("waits out Retry-After up to 2 minutes in all, and gives up before the wait that would pass it", async () => {
+      // A server pacing with Retry-After is followed past 6 attempts; 40 s + 40 s + 40 s is 2 minutes,
+      // a fourth 40 s would be 2 min 40 s.
+      server.handle = (_req, res) =>
+        json(res, 429, graphError("TooManyRequests", "Please retry again later."), { "retry-after": "40" });
+      const waits: number[] = [];
+      const error = (await defaultClient(waits)
+        .get("/users")
+        .catch((e: unknown) => e)) as GraphRequestError;
+      expect(waits).toEqual([40_000, 40_000, 40_000]);
+      expect([error.gaveUp, error.attempts, error.waitedMs]).toEqual(["waitCeiling", 4, 120_000]);
+      expect(server.log).toHaveLength(4);
+
+      server.reset();
+      server.handle = (_req, res) =>
+        json(res, 429, graphError("TooManyRequests", "Please retry again later."), { "retry-after": "7" });
+      const paced: number[] = [];
+      const again = (await defaultClient(paced)
+        .get("/users")
+        .catch((e: unknown) => e)) as GraphRequestError;
+      // 17 waits of 7 s are 119 s; an 18th would pass 120 s.
+      expect(paced).toHaveLength(17);
+      expect([again.gaveUp, again.attempts, again.waitedMs]).toEqual(["waitCeiling", 18, 119_000]);
+    });
   });
 
   it("retries a dropped connection for GET, never for POST, and for PATCH only when vouched idempotent", async () => {
@@ -203,12 +256,19 @@ describe("retries", () => {
   });
 
   it("times out a request that gets no answer and retries it when idempotent", async () => {
-    let n = 0;
+    // The first request is never answered (held until the test ends); the others are answered at once.
+    const held: { end(): void }[] = [];
     server.handle = async (_req, res) => {
-      if (n++ === 0) await sleep(600);
-      json(res, 200, { ok: n });
+      if (server.log.length === 1) held.push(res);
+      else json(res, 200, { ok: true });
     };
-    expect(await client({ requestTimeoutMs: 200 }).get("/users/u1")).toEqual({ ok: 2 });
+    try {
+      const got = await client({ requestTimeoutMs: 1_000, sleep: async () => {} }).get("/users/u1");
+      expect(got).toEqual({ ok: true });
+      expect(server.log.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      for (const res of held) res.end();
+    }
   });
 });
 

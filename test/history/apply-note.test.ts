@@ -61,12 +61,13 @@ describe("roster apply --git-note", () => {
       "roster apply: applied",
       expect.stringMatching(/^at: \d{4}-\d\d-\d\dT.*Z$/),
     ]);
-    expect(record.slice(2, 8)).toEqual([
+    expect(record.slice(2, 9)).toEqual([
       "tenant: contoso.onmicrosoft.com (c0d1e2f3-0000-4000-8000-000000000001)",
       expect.stringMatching(/^graph: https:\/\/127\.0\.0\.1:\d+$/),
       "run: https://github.com/contoso/tenant/actions/runs/555 (attempt 1)",
       "environment: production",
       "working tree: clean",
+      "plan: fresh (made by this apply)",
       "summary: 15 applied, 0 failed, 0 stale, 1 skipped, 0 refused; 13 users",
     ]);
     expect(record).toContain('applied AdeleV@contoso.com jobTitle: "Account Executive"');

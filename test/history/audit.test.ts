@@ -69,12 +69,14 @@ describe("roster audit with apply records", () => {
     expect(status).toEqual([
       [s.c.rehire, null, null, true],
       [s.c.leave, null, null, true],
-      [s.c.merge, "partial", "this commit", false],
-      [s.c.diegoDefaults, "partial", "a later commit", false],
+      // The merge's first apply was partial; the re-run (attempt 2) took it to the tenant in full.
+      [s.c.merge, "applied", "this commit", false],
+      [s.c.diegoDefaults, "applied", "a later commit", false],
       [s.c.retitle, "applied", "this commit", false],
       [s.c.initial, "applied", "a later commit", false],
     ]);
     expect(audit.notApplied).toEqual([s.c.rehire, s.c.leave]);
+    expect(audit.notFullyApplied).toEqual([]);
   });
 
   it("prints one block per merged change and calls out what never reached the tenant", () => {
@@ -85,7 +87,7 @@ describe("roster audit with apply records", () => {
         "  authors: Alex Wilber <alexw@contoso.com>, Megan Bowen <meganb@contoso.com>",
         "  files: profiles/retail/_defaults.yaml, profiles/retail/adele.vance.yaml",
         "  approval: Reviewed-by: Patti Fernandez <pattif@contoso.com> · apply approved in environment production",
-        `  apply: partial 2026-03-05T12:00:00.000Z · via this commit (${short(s.c.merge)}) · run https://github.com/contoso/tenant/actions/runs/102 (attempt 1)`,
+        `  apply: applied 2026-03-05T13:00:00.000Z · via this commit (${short(s.c.merge)}) · run https://github.com/contoso/tenant/actions/runs/102 (attempt 2)`,
       ].join("\n"),
     );
     expect(text).toContain(
@@ -107,6 +109,62 @@ describe("roster audit with apply records", () => {
     ) as Audit;
     expect(since.entries.map((e) => e.commit)).toEqual([s.c.rehire, s.c.leave, s.c.merge]);
     expect(since.since).toBe("2026-03-05T00:00:00.000Z");
+  });
+});
+
+describe("roster audit: a commit an apply wrote only in part", () => {
+  it("is not counted as reaching the tenant, and is listed as not fully applied", async () => {
+    const repo = await TestRepo.create();
+    const added = await repo.commit(
+      "Add Adele (#1)",
+      { "profiles/adele.yaml": "userPrincipalName: AdeleV@contoso.com\njobTitle: Buyer\n" },
+      { date: "2026-04-01T09:00:00Z" },
+    );
+    const retitled = await repo.commit(
+      "Retitle Adele (#2)",
+      { "profiles/adele.yaml": "userPrincipalName: AdeleV@contoso.com\njobTitle: Lead Buyer\n" },
+      { date: "2026-04-02T09:00:00Z" },
+    );
+    repo.note(
+      retitled,
+      [
+        "roster apply: partial",
+        "at: 2026-04-02T12:00:00.000Z",
+        "tenant: contoso.onmicrosoft.com",
+        "working tree: clean",
+        "plan: fresh (made by this apply)",
+        "summary: 1 applied, 1 failed, 0 stale, 0 skipped, 0 refused; 2 users",
+        'applied AdeleV@contoso.com jobTitle: "Lead Buyer"',
+        'failed DiegoS@contoso.com jobTitle: "Designer"',
+        "  reason: Graph refused; 403 Authorization_RequestDenied",
+        "",
+      ].join("\n"),
+      "2026-04-02T12:00:00Z",
+    );
+    const json = await roster(["audit", "--json", "--dir", repo.dir], { cwd: repo.dir });
+    const audit = JSON.parse(json.out) as Audit;
+    expect(validateAudit(audit), JSON.stringify(validateAudit.errors)).toBe(true);
+    expect(
+      audit.entries.map((e) => [e.commit, e.apply?.outcome ?? null, e.notApplied, e.partiallyApplied]),
+    ).toEqual([
+      [retitled, "partial", true, true],
+      [added, "partial", true, true],
+    ]);
+    expect(audit.notFullyApplied).toEqual([retitled, added]);
+    expect(audit.notApplied).toEqual([]);
+
+    const text = (await roster(["audit", "--dir", repo.dir], { cwd: repo.dir })).out;
+    expect(text).toContain(
+      `  apply: NOT FULLY APPLIED: partial 2026-04-02T12:00:00.000Z · via this commit (${short(retitled)})\n`,
+    );
+    expect(text).toContain(
+      [
+        "Not fully applied (an apply wrote only part of it): 2 of 2",
+        `  ${short(retitled)}  2026-04-02T09:00:00+00:00  pull request #2  Retitle Adele`,
+        `  ${short(added)}  2026-04-01T09:00:00+00:00  pull request #1  Add Adele`,
+      ].join("\n"),
+    );
+    expect(text).not.toContain("Every change listed reached the tenant");
   });
 });
 

@@ -130,6 +130,7 @@ const NOTE = [
   "run: https://github.com/contoso/tenant/actions/runs/102 (attempt 2)",
   "environment: production",
   "working tree: clean",
+  "plan: fresh (made by this apply)",
   "summary: 5 applied, 1 failed, 1 stale, 1 skipped, 0 refused; 3 users",
   'applied AdeleV@contoso.com jobTitle: "Account Executive"',
   'applied AdeleV@contoso.com manager: "AlexW@contoso.com"',
@@ -181,6 +182,7 @@ describe("apply note", () => {
       run: "https://github.com/contoso/tenant/actions/runs/102 (attempt 2)",
       environment: "production",
       dirty: false,
+      plan: { source: "fresh", commit: "abc" },
       refusal: null,
     });
     expect(records[0]!.changes.slice(4, 6)).toEqual([
@@ -201,6 +203,28 @@ describe("apply note", () => {
     ]);
     expect(records[0]!.changes).toHaveLength(8);
     expect(records[1]).toMatchObject({ outcome: "refused", refusal: "the plan holds 1 error", changes: [] });
+    // A record that does not say which plan it carried out (written before roster recorded it).
+    expect(records[1]!.plan).toBeNull();
+  });
+
+  it("names a saved plan and the commit it was made from, and parses that back", () => {
+    const saved = formatApplyNote(
+      {
+        ...report,
+        plan: { ...report.plan, file: "plan.json", commit: "1234567890abcdef1234567890abcdef12345678" },
+      },
+      runContext({}),
+    );
+    expect(saved).toContain(
+      "working tree: clean\nplan: saved plan.json, made from 1234567890abcdef1234567890abcdef12345678\nsummary: ",
+    );
+    expect(parseApplyNote("abc", saved)[0]!.plan).toEqual({
+      source: "saved",
+      commit: "1234567890abcdef1234567890abcdef12345678",
+    });
+    const outside = formatApplyNote({ ...report, plan: { ...report.plan, file: "p.json" } }, runContext({}));
+    expect(outside).toContain("\nplan: saved p.json, made outside git\n");
+    expect(parseApplyNote("abc", outside)[0]!.plan).toEqual({ source: "saved", commit: null });
   });
 
   it("escapes characters that would hide or reorder text in a terminal", () => {

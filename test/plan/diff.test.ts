@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DiffInput, diff } from "../../src/plan/diff.js";
@@ -312,6 +312,70 @@ describe("manager", () => {
     ]);
   });
 
+  it("warns of a manager loop the plan would make, naming its users", () => {
+    const result = run(
+      [
+        { upn: ADELE, manager: ALEX },
+        { upn: ALEX, manager: ADELE },
+      ],
+      [user({ userPrincipalName: ADELE, id: "id-adele" }), alex],
+    );
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+    expect(result.warnings[0]?.userPrincipalName).toBe(ADELE);
+    expect(result.warnings[0]?.source?.file).toBe("profiles/adelev.yaml");
+  });
+
+  it("warns of a self-manager, and of a loop already in the tenant above a moved user", () => {
+    const self = run([{ upn: ADELE, manager: ADELE }], [user({ userPrincipalName: ADELE, id: "id-adele" })]);
+    expect(self.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com is their own manager; the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+    const tenantLoop = run(
+      [{ upn: ADELE, manager: "MeganB@contoso.com" }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          id: "id-adele",
+          manager: { id: "id-alex", userPrincipalName: ALEX },
+        }),
+        { ...alex, manager: { id: "id-adele", userPrincipalName: ADELE } },
+        megan,
+      ],
+    );
+    expect(tenantLoop.warnings.map((w) => w.message)).toEqual([
+      "manager loop in the tenant now: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there",
+    ]);
+  });
+
+  it("skips the manager of a synced user (on-premises AD sets it) and plans a cloud user's", () => {
+    const result = run(
+      [
+        { upn: ADELE, manager: ALEX },
+        { upn: "MeganB@contoso.com", manager: ALEX },
+      ],
+      [
+        user({ userPrincipalName: ADELE, id: "id-adele", onPremisesSyncEnabled: true, manager: null }),
+        { ...megan, manager: null },
+        alex,
+      ],
+    );
+    const adele = result.users.find((u) => u.userPrincipalName === ADELE);
+    expect(adele?.changes ?? []).toEqual([]);
+    expect(adele?.skipped).toEqual([
+      expect.objectContaining({
+        path: "manager",
+        before: null,
+        after: { userPrincipalName: ALEX, id: "id-alex" },
+        reason: "the manager of a synced user comes from on-premises AD; change it there",
+      }),
+    ]);
+    const meganPlan = result.users.find((u) => u.userPrincipalName === "MeganB@contoso.com");
+    expect(meganPlan?.changes.map((c) => [c.path, c.action])).toEqual([["manager", "add"]]);
+    expect(meganPlan?.skipped).toEqual([]);
+  });
+
   it("sees no change when the manager is already right", () => {
     const result = run(
       [{ upn: ADELE, manager: "ALEXW@contoso.com" }],
@@ -467,6 +531,25 @@ describe("authentication methods", () => {
       }),
     ]);
     expect(JSON.stringify(result)).not.toContain("4255550110"); // the tenant's number never appears unmasked
+  });
+
+  it("without a key, digests the value to write with plain SHA-256 and records no tenant digest", () => {
+    // The documented format, computed here with node:crypto: `sha256:` + hex SHA-256 of Graph's
+    // canonical form of the value (the repository holds it, so there is nothing to hide).
+    const sha256 = (value: string) => `sha256:${createHash("sha256").update(value).digest("hex")}`;
+    const result = run(
+      [{ upn: ADELE, authentication: { mobile: "+1 (425) 555-0199", email: "New@Personal.example" } }],
+      [user({ userPrincipalName: ADELE, authentication: methods })],
+    );
+    const byPath = new Map(result.users[0]?.changes.map((c) => [c.path, c]));
+    expect(byPath.get("authentication.mobile")).toMatchObject({
+      after: "+1 4255550199",
+      afterDigest: sha256("+1 4255550199"),
+    });
+    expect(byPath.get("authentication.mobile")).not.toHaveProperty("beforeDigest");
+    expect(byPath.get("authentication.email")).toMatchObject({
+      afterDigest: sha256("new@personal.example"),
+    });
   });
 
   it("refuses an alternate mobile that would be left without a mobile", () => {

@@ -1,8 +1,27 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan/types.js";
 import { DEFAULT_MAX_LENGTH, MARKDOWN_MARKER, renderMarkdown } from "../../src/render/markdown.js";
 import { code, text } from "../../src/render/md.js";
 import { EMAIL_AFTER, PHONE_AFTER, plan, samplePlan, type UserSpec } from "./plans.js";
+
+/** GitHub refuses an issue or pull-request comment longer than this (its API's 65,536 characters). */
+const GITHUB_COMMENT_LIMIT = 65_536;
+
+/**
+ * The marker the plan workflow searches its sticky comment for, read from the workflow itself
+ * (`const MARKER = "…"` in .github/workflows/plan.yml), not from roster's constant.
+ */
+function workflowMarker(): string {
+  const workflow = readFileSync(
+    join(import.meta.dirname, "..", "..", ".github", "workflows", "plan.yml"),
+    "utf8",
+  );
+  const found = /const MARKER = "([^"]+)";/.exec(workflow);
+  if (!found?.[1]) throw new Error('plan.yml declares no `const MARKER = "…";`');
+  return found[1];
+}
 
 /** A line with its code spans removed, following CommonMark: a run of n backticks closes at the next run of n. */
 function withoutCodeSpans(line: string): string {
@@ -53,6 +72,13 @@ function outsideCode(line: string): string {
 
 describe("renderMarkdown", () => {
   const markdown = renderMarkdown(samplePlan());
+
+  it("starts with the marker the plan workflow looks for, on a line of its own", () => {
+    const marker = workflowMarker();
+    expect(marker).toBe("<!-- roster-plan -->");
+    expect(markdown.startsWith(`${marker}\n`)).toBe(true);
+    expect(renderMarkdown(plan()).startsWith(`${marker}\n`)).toBe(true);
+  });
 
   it("starts with the sticky-comment marker and a title naming the outcome", () => {
     expect(markdown.split("\n").slice(0, 2)).toEqual([
@@ -233,6 +259,9 @@ describe("markdown size", () => {
   it("keeps 2,000 users under the comment limit, with summary, errors and callout, naming the omitted", () => {
     const markdown = renderMarkdown(bigPlan(2000), { artifactHint: "the plan.json artifact of this run" });
     expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_LENGTH);
+    // GitHub's limit, with room left for the workflow's footer (about 500 characters).
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT - 500);
+    expect(markdown.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT - 2_000);
     expect(
       markdown.startsWith(`${MARKDOWN_MARKER}\n### roster plan: ⚠ 2 errors, 4200 changes to 2000 users\n`),
     ).toBe(true);

@@ -58,11 +58,21 @@ describe("branchOf", () => {
     expect(branch.before.ids).toEqual(["joni", "alex", "megan"]);
   });
 
-  it("draws a person without a manager on one side alone, and ends a loop in the data", () => {
+  it("draws a person without a manager on one side alone, and ends a loop in the data, saying where", () => {
     const looped = people({ a: ["A", "b"], b: ["B", "a"] });
     const branch = branchOf("p", { before: null, after: manager("a") }, looped, new Map());
     expect(branch.before).toEqual({ ids: ["p"], moreAbove: false });
-    expect(branch.after).toEqual({ ids: ["p", "a", "b"], moreAbove: false });
+    expect(branch.after).toEqual({ ids: ["p", "a", "b"], moreAbove: false, loop: "a" });
+  });
+
+  it("a person made their own manager is a loop, not a person without a manager", () => {
+    const branch = branchOf(
+      "p",
+      { before: null, after: manager("p") },
+      people({ p: ["P", null] }),
+      new Map(),
+    );
+    expect(branch.after).toEqual({ ids: ["p"], moreAbove: false, loop: "p" });
   });
 });
 
@@ -93,6 +103,33 @@ describe("layoutBranch", () => {
     expect(layout.nodes.filter((n) => n.col === 0.5)).toEqual([]);
     expect(layout.rows).toBe(3);
     expect(layout.more).toEqual(["before2"]);
+  });
+});
+
+describe("orgChartSvg: manager loops", () => {
+  it("says a loop in words above the top of the chain and in the description (A -> B -> A)", () => {
+    const looped = people({ p: ["Pat Doe", null], a: ["Ann Ark", "b"], b: ["Bob Bay", "a"] });
+    const branch = branchOf("p", { before: null, after: manager("a") }, looped, new Map());
+    const svg = orgChartSvg(branch, looped, { idPrefix: "c9" });
+    expect(svg).toContain(
+      '<text class="loop" x="401" y="56" text-anchor="middle"><title>↺ manager loop: reports to Ann Ark</title>↺ manager loop: reports to Ann Ark</text>',
+    );
+    expect(describeBranch(branch, looped)).toBe(
+      "Before: Pat Doe has no manager. After: Pat Doe reports to Ann Ark, who reports to Bob Bay, who reports to Ann Ark again: a manager loop.",
+    );
+    expect(svg).toContain(
+      '<desc id="c9-desc">Before: Pat Doe has no manager. After: Pat Doe reports to Ann Ark, who reports to Bob Bay, who reports to Ann Ark again: a manager loop.</desc>',
+    );
+  });
+
+  it("a self-manager: the person's own box says so", () => {
+    const self = people({ p: ["Pat Doe", "q"], q: ["Quinn Q", null] });
+    const branch = branchOf("p", { before: manager("q"), after: manager("p") }, self, new Map());
+    const svg = orgChartSvg(branch, self, { idPrefix: "c8" });
+    expect(svg).toContain(">↺ manager loop: reports to themself</text>");
+    expect(describeBranch(branch, self)).toBe(
+      "Before: Pat Doe reports to Quinn Q. After: Pat Doe reports to themself: a manager loop.",
+    );
   });
 });
 

@@ -119,3 +119,57 @@ export function checkReadme(readme: string): string[] {
   // Which permissions each app holds is test/permissions.test.ts's (it reads the same tables).
   return problems;
 }
+
+export const TEMPLATE_README = join(import.meta.dirname, "..", "..", "templates", "tenant", "README.md");
+
+const COUNTS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+
+/**
+ * The README `roster init` writes into a tenant repository (templates/tenant/README.md), held to the
+ * same rules: its "Setting up Azure and GitHub" names one app per signed-in job (SIGN_IN), each with
+ * its variable, its workflow and, where its credential is an environment's, that environment; as
+ * many app registrations as SIGN_IN has apps; and the variables the workflows read (KNOWN_VARIABLES),
+ * no other. The jobs it describes are the ones that get an OIDC token (EXPECTED_PERMISSIONS).
+ */
+export function checkTemplateReadme(markdown: string): string[] {
+  const problems: string[] = [];
+  const setup = section(markdown, "## Setting up Azure and GitHub");
+  if (setup === "") return ['template README: no section "## Setting up Azure and GitHub"'];
+  // A bullet with its continuation lines, as one string.
+  const bullets = setup
+    .split(/\n(?=- )/)
+    .filter((b) => b.startsWith("- "))
+    .map((b) => b.replace(/\s*\n\s*/g, " "));
+  const apps = new Set(Object.values(SIGN_IN).map((s) => s.app));
+  for (const [job, { variable, app, subject }] of Object.entries(SIGN_IN)) {
+    const file = job.split("/")[0]!;
+    if (EXPECTED_PERMISSIONS[job]?.["id-token"] !== "write")
+      problems.push(`template README: ${job} signs in but gets no OIDC token (EXPECTED_PERMISSIONS)`);
+    const bullet = bullets.find((b) => b.startsWith(`- \`${app}\``));
+    if (!bullet) {
+      problems.push(`template README: no bullet for the app ${app} (${job})`);
+      continue;
+    }
+    for (const name of [variable, file, /environment:(\w+)/.exec(subject)?.[1]]) {
+      if (name !== undefined && !bullet.includes(`\`${name}\``))
+        problems.push(`template README: the bullet of ${app} does not name \`${name}\``);
+    }
+  }
+  for (const bullet of bullets) {
+    const app = /^- `(roster-[a-z]+)`/.exec(bullet)?.[1];
+    if (app && !apps.has(app)) problems.push(`template README: ${app} is no app the workflows sign in as`);
+  }
+  const count = /\b(\w+) app registrations\b/.exec(setup.replace(/\s*\n\s*/g, " "))?.[1];
+  if (COUNTS[count ?? ""] !== apps.size)
+    problems.push(
+      `template README: "${count} app registrations", the workflows sign in as ${apps.size} apps`,
+    );
+  const named = new Set([...setup.matchAll(/\b(?:AZURE|ROSTER)_[A-Z_]+\b/g)].map((m) => m[0]));
+  for (const variable of named)
+    if (!KNOWN_VARIABLES.includes(variable))
+      problems.push(`template README: ${variable} is no variable the workflows read`);
+  const needed = ["AZURE_TENANT_ID", ...Object.values(SIGN_IN).map((s) => s.variable)];
+  for (const variable of needed)
+    if (!named.has(variable)) problems.push(`template README: does not name the variable ${variable}`);
+  return problems;
+}

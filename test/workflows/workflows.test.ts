@@ -925,8 +925,10 @@ describe("plan.yml scripts", () => {
     const script = scriptOf(plan);
     const pr = { number: 7, head: { sha: "0123456789abcdef0123" } };
     const dir = mkdtempSync(join(tmpdir(), "roster-comment-"));
+    let runs = 0;
     const run = async (github: FakeGitHub, markdown: string | null, exitCode: string, artifactUrl = "") => {
-      const file = join(dir, `plan-${Math.random()}.md`);
+      runs += 1;
+      const file = join(dir, `plan-${runs}.md`);
       if (markdown !== null) writeFileSync(file, markdown);
       await runGithubScript(
         script,
@@ -997,6 +999,38 @@ describe("plan.yml scripts", () => {
       expect(body.length).toBeLessThanOrEqual(65_536);
       expect(body).toContain("cut to fit");
     });
+  });
+});
+
+describe("what the README promises of the workflows, written out literally", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+
+  it("runs the drift check every day at 05:17 UTC", () => {
+    expect(readme).toContain("Every day at 05:17 UTC");
+    expect(workflows["drift.yml"]!.doc.on.schedule).toEqual([{ cron: "17 5 * * *" }]);
+  });
+
+  it("keeps the photo-hash cache .roster-cache/ keyed on the tenant, in every job that plans or applies", () => {
+    expect(readme.replace(/\s+/g, " ")).toContain(
+      "The photo-hash cache `.roster-cache/` is kept between runs with `actions/cache`, keyed on the tenant.",
+    );
+    const caches = Object.entries(workflows).flatMap(([file, w]) =>
+      Object.entries(w.doc.jobs).flatMap(([id, j]) =>
+        (j.steps ?? [])
+          .filter((s) => s.uses?.startsWith("actions/cache@"))
+          .map((s) => ({ job: `${file}/${id}`, with: s.with })),
+      ),
+    );
+    const cacheWith = {
+      path: ".roster-cache",
+      key: `roster-cache-${expr("vars.AZURE_TENANT_ID")}-${expr("github.run_id")}-${expr("github.run_attempt")}`,
+      "restore-keys": `roster-cache-${expr("vars.AZURE_TENANT_ID")}-`,
+    };
+    expect(caches).toEqual([
+      { job: "apply.yml/apply", with: cacheWith },
+      { job: "drift.yml/plan", with: cacheWith },
+      { job: "plan.yml/plan", with: cacheWith },
+    ]);
   });
 });
 
@@ -1225,11 +1259,14 @@ describe("drift.yml scripts", () => {
     ]);
   });
   const dir = mkdtempSync(join(tmpdir(), "roster-drift-"));
+  // Each run's plan differs from the last (a counter, not randomness: the same every run).
+  let runs = 0;
   const run = async (github: FakeGitHub, exitCode: string, users: unknown = [{ id: "u1" }]) => {
-    const md = join(dir, `plan-${Math.random()}.md`);
-    const json = join(dir, `plan-${Math.random()}.json`);
-    writeFileSync(md, `${PLAN_MARKER}\n### roster plan: 1 change\nplanned \`${Math.random()}\`\n`);
-    writeFileSync(json, JSON.stringify({ createdAt: String(Math.random()), users }));
+    runs += 1;
+    const md = join(dir, `plan-${runs}.md`);
+    const json = join(dir, `plan-${runs}.json`);
+    writeFileSync(md, `${PLAN_MARKER}\n### roster plan: 1 change\nplanned \`${runs}\`\n`);
+    writeFileSync(json, JSON.stringify({ createdAt: String(runs), users }));
     const core = fakeCore();
     await runGithubScript(
       script,

@@ -1,5 +1,5 @@
-// The emulator's mutable runtime: the tenant, fault rules, throttling, the request log and
-// settings. One instance per running emulator, shared by the HTTP server, `$batch` and the
+// The emulator's mutable runtime: the tenant, fault rules, throttling, the request log, the photo
+// uploads and settings. One instance per running emulator, shared by the HTTP server, `$batch` and the
 // `/_emulator/` control routes.
 import { Faults } from "./faults.js";
 import { OutlookThrottle } from "./outlook.js";
@@ -37,11 +37,45 @@ export class RequestLog {
   }
 }
 
+/** A photo upload the emulator accepted, with the bytes as they arrived (before its re-encoding). */
+export interface PhotoUpload {
+  /** The user's object id. */
+  userId: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Photo uploads are up to 4 MB each: only the newest are kept. */
+const MAX_UPLOADS = 100;
+
+/**
+ * The bytes of each accepted photo upload, for tests to inspect: the emulator re-encodes what it
+ * stores (as Graph does), so only the upload itself shows whether a client sent a normalised JPEG
+ * or the original file with its size, EXIF and GPS tags.
+ */
+export class PhotoUploadLog {
+  private entries: PhotoUpload[] = [];
+
+  add(upload: PhotoUpload): void {
+    this.entries.push(upload);
+    if (this.entries.length > MAX_UPLOADS) this.entries.splice(0, this.entries.length - MAX_UPLOADS);
+  }
+
+  all(): readonly PhotoUpload[] {
+    return this.entries;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
 export class EmulatorContext {
-  readonly faults = new Faults();
+  readonly faults: Faults;
   readonly log = new RequestLog();
   /** Connections accepted (TLS sessions established, with HTTPS), for tests of connection reuse. */
   readonly connections = { opened: 0 };
+  readonly photoUploads = new PhotoUploadLog();
   readonly throttle: Throttle;
   /** Outlook's per-mailbox limits on photos, on while `throttle` is enabled. */
   readonly outlook = new OutlookThrottle(() => this.throttle.config);
@@ -56,7 +90,10 @@ export class EmulatorContext {
     public onInternalError: (err: unknown) => void = () => {},
     /** Ignore the state's apps: any token may do anything (a quick local try of a demo state). */
     readonly anyToken = false,
+    /** Seed of fault injection's random choices; default a fresh one (GET /_emulator/seed tells it). */
+    faultSeed?: number,
   ) {
+    this.faults = new Faults(faultSeed);
     this.current = store;
     this.throttle = new Throttle(defaultThrottleConfig(store.size), () => this.current.tenant.id);
   }
@@ -65,9 +102,10 @@ export class EmulatorContext {
     return this.current;
   }
 
-  /** Swaps in a newly loaded tenant, keeping the consistency setting. */
+  /** Swaps in a newly loaded tenant, keeping the consistency setting and the clock. */
   replaceStore(store: Store): void {
     store.staleReadMs = this.staleMs;
+    store.clock = this.current.clock;
     this.current = store;
   }
 

@@ -3,6 +3,7 @@
 //   GET|PUT  /_emulator/apps         {"apps": [...]}: the app registrations and their permissions
 //   GET|DELETE /_emulator/requests   the log of Graph requests, batch items included
 //   GET|POST|DELETE /_emulator/faults  list / inject / clear faults
+//   GET|PUT  /_emulator/seed         {"seed": N}: the seed of probabilistic faults (PUT restarts them)
 //   GET|PUT  /_emulator/consistency  {"staleReadMs": N}: reads of a changed user see the old values
 //   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs",
 //                                    "outlookConcurrency", "outlookRequestLimit", … (outlook.ts)}
@@ -10,6 +11,7 @@
 //   GET|DELETE /_emulator/connections  {"opened": N}: connections (TLS sessions) accepted / reset
 import { dumpApps, readApps } from "./apps.js";
 import type { EmulatorContext } from "./context.js";
+import { isSeed } from "./random.js";
 import { dumpState, loadState } from "./state.js";
 import type { EmulatorResponse } from "./types.js";
 
@@ -83,6 +85,22 @@ export async function handleControl(ctx: EmulatorContext, req: ControlRequest): 
     case "DELETE faults":
       ctx.faults.clear();
       return { status: 204 };
+    case "GET seed":
+      return { status: 200, body: { seed: ctx.faults.seed } };
+    case "PUT seed": {
+      const json = readJson(req.body);
+      if (!json.ok) return json.response;
+      const seed = (json.value as Record<string, unknown> | null)?.seed;
+      const keys = typeof json.value === "object" && json.value !== null ? Object.keys(json.value) : [];
+      if (!isSeed(seed) || keys.length !== 1)
+        return error(
+          400,
+          "InvalidSetting",
+          'The body must be {"seed": N} with N an integer from 0 to 4294967295.',
+        );
+      ctx.faults.reseed(seed);
+      return { status: 200, body: { seed } };
+    }
     case "GET consistency":
       return { status: 200, body: { staleReadMs: ctx.staleReadMs } };
     case "PUT consistency":

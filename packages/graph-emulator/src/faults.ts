@@ -1,7 +1,10 @@
 // Fault injection (`POST /_emulator/faults`): by method and a regular expression on the path after
 // /v1.0, fail a request with a status (and `Retry-After`), delay it, or drop the connection, every
 // time, with a probability, or for a number of times. Batch items are matched like direct requests.
+// Which requests a probabilistic fault hits comes from a seeded generator (random.ts): the same
+// seed and the same order of requests give the same faults.
 import { randomUUID } from "node:crypto";
+import { isSeed, mulberry32, newSeed } from "./random.js";
 import { GraphHttpError } from "./types.js";
 
 export interface FaultSpec {
@@ -60,6 +63,26 @@ export function injectedError(status: number, retryAfter?: number): GraphHttpErr
 
 export class Faults {
   private faults: Fault[] = [];
+  private currentSeed: number;
+  private random: () => number;
+
+  constructor(seed: number = newSeed()) {
+    if (!isSeed(seed)) throw new Error(`the fault seed must be an integer from 0 to 4294967295, not ${seed}`);
+    this.currentSeed = seed;
+    this.random = mulberry32(seed);
+  }
+
+  /** The seed of the probabilistic choices made since the last `reseed` (or since the start). */
+  get seed(): number {
+    return this.currentSeed;
+  }
+
+  /** Restarts the probabilistic choices from `seed`. */
+  reseed(seed: number): void {
+    if (!isSeed(seed)) throw new Error(`the fault seed must be an integer from 0 to 4294967295, not ${seed}`);
+    this.currentSeed = seed;
+    this.random = mulberry32(seed);
+  }
 
   /** Validates a fault body from the control API; throws an Error whose message explains the problem. */
   add(input: unknown): string {
@@ -81,7 +104,7 @@ export class Faults {
   }
 
   /** The effect of the first fault that fires for this request, consuming one of its count. */
-  take(method: string, path: string, random: () => number = Math.random): FaultEffect | undefined {
+  take(method: string, path: string, random: () => number = this.random): FaultEffect | undefined {
     for (const fault of this.faults) {
       if (fault.method !== "*" && fault.method !== method) continue;
       if (!fault.pattern.test(path)) continue;

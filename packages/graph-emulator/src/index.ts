@@ -14,6 +14,7 @@ import type { Store } from "./store.js";
 import { generateCertificate } from "./tls.js";
 
 export type { StateApp } from "./apps.js";
+export type { PhotoUpload } from "./context.js";
 export { userIdFromUpn } from "./ids.js";
 export type { StateGroup, StateUser, TenantState } from "./state.js";
 export { dumpState, StateError } from "./state.js";
@@ -38,6 +39,10 @@ export interface EmulatorOptions {
   onInternalError?: (err: unknown) => void;
   /** Accept any token with every permission, even when the state declares apps. */
   anyToken?: boolean;
+  /** Seed of probabilistic faults (0 to 2³²−1); default a fresh one, readable at GET /_emulator/seed. */
+  faultSeed?: number;
+  /** Epoch ms for the stale-read window (`/_emulator/consistency`); tests pass a manual clock. */
+  clock?: () => number;
 }
 
 export interface RunningEmulator {
@@ -66,7 +71,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     options.latencyMs ?? 0,
     options.onInternalError,
     options.anyToken ?? false,
+    options.faultSeed,
   );
+  if (options.clock) store.clock = options.clock;
   let origin = "";
   const listener = createRequestListener(context, {
     origin: () => origin,

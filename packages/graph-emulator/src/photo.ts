@@ -40,11 +40,18 @@ export async function photoFromImage(bytes: Buffer): Promise<StoredPhoto> {
   return { jpeg: encoded.data, width: encoded.info.width, height: encoded.info.height, etag: newEtag() };
 }
 
-/** Serves one request whose path after `/users/{id|upn}` is `rest` (starting `photo` or `photos`). */
+/** What an accepted upload is told to: its content type and bytes as they arrived. */
+export type UploadRecorder = (upload: { contentType: string; bytes: Buffer }) => void;
+
+/**
+ * Serves one request whose path after `/users/{id|upn}` is `rest` (starting `photo` or `photos`);
+ * `recordUpload` hears of each accepted upload.
+ */
 export async function handlePhotoRequest(
   req: EmulatorRequest,
   user: StoredUser,
   rest: string[],
+  recordUpload: UploadRecorder = () => {},
 ): Promise<EmulatorResponse> {
   const [resource, second, third, ...extra] = rest;
   const unexpected = extra[0];
@@ -52,7 +59,7 @@ export async function handlePhotoRequest(
   if (resource === "photo") {
     if (second === undefined) return photoEntity(req, user, rest);
     if (second !== "$value") throw segmentNotFound(second);
-    if (third === undefined) return photoValue(req, user);
+    if (third === undefined) return photoValue(req, user, recordUpload);
     throw segmentNotFound(third);
   }
   if (resource === "photos") {
@@ -84,13 +91,18 @@ async function photoEntity(
   };
 }
 
-async function photoValue(req: EmulatorRequest, user: StoredUser): Promise<EmulatorResponse> {
+async function photoValue(
+  req: EmulatorRequest,
+  user: StoredUser,
+  recordUpload: UploadRecorder,
+): Promise<EmulatorResponse> {
   switch (req.method) {
     case "GET":
       return jpegResponse(requirePhoto(user).jpeg);
     case "PUT":
     case "PATCH":
       await uploadPhoto(req, user);
+      recordUpload({ contentType: mediaType(req.headers["content-type"]), bytes: Buffer.from(req.body) });
       // profilephoto-update documents `200 OK` without a body for users (teams answer 204).
       return { status: 200 };
     case "DELETE":

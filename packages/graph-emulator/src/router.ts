@@ -69,7 +69,12 @@ async function routeUsers(
   }
   const tail = rest.slice(1);
   if (next === "manager") return handleManagerRequest(store, req, key, tail);
-  if (next === "photo" || next === "photos") return handlePhotoRequest(req, readUser(store, key).user, tail);
+  if (next === "photo" || next === "photos") {
+    const { user } = readUser(store, key);
+    return handlePhotoRequest(req, user, tail, (upload) =>
+      ctx.photoUploads.add({ userId: user.props.id, ...upload }),
+    );
+  }
   if (next === "authentication") return handleAuthMethodsRequest(req, readUser(store, key).user, tail);
   readUser(store, key);
   throw segmentNotFound(next);
@@ -79,7 +84,7 @@ async function routeUsers(
 function countUsers(ctx: EmulatorContext, req: EmulatorRequest): EmulatorResponse {
   if (req.method !== "GET") throw methodNotAllowed();
   if (!hasEventualConsistency(req.headers)) throw badRequest("$count is not currently supported.");
-  const now = Date.now();
+  const now = ctx.store.clock();
   const count = ctx.store.all().filter((user) => ctx.store.view(user, now) !== undefined).length;
   return { status: 200, headers: { "Content-Type": "text/plain" }, body: Buffer.from(String(count)) };
 }

@@ -61,6 +61,8 @@ export class Store {
   readonly instance = randomUUID();
   /** Eventual-consistency window in ms; 0 = every read sees the latest write. */
   staleReadMs = 0;
+  /** Epoch ms, for the stale-read window; tests set a manual clock instead of waiting it out. */
+  clock: () => number = Date.now;
 
   constructor(
     readonly tenant: Tenant,
@@ -166,7 +168,7 @@ export class Store {
   }
 
   /** What a read sees: undefined for a user created inside the stale window. */
-  view(user: StoredUser, now = Date.now()): UserView | undefined {
+  view(user: StoredUser, now = this.clock()): UserView | undefined {
     const snapshot = this.staleReadMs > 0 ? this.snapshots.get(user.props.id) : undefined;
     if (snapshot && now - snapshot.at < this.staleReadMs) {
       if (snapshot.created) return undefined;
@@ -192,7 +194,7 @@ export class Store {
         props: { ...user.props },
         managerId: user.managerId,
         created,
-        at: Date.now(),
+        at: this.clock(),
       });
     }
     this.sequence += 1;

@@ -65,7 +65,7 @@ export function listUsers(store: Store, req: EmulatorRequest): EmulatorResponse 
   const start = skiptoken === null ? 0 : tokenPosition(skiptoken);
 
   const candidates = filter ? candidatesFor(store, filter) : store.all();
-  const now = Date.now();
+  const now = store.clock();
   const page: UserView[] = [];
   let i = candidates === store.all() ? start : firstAtOrAfter(store, candidates, start);
   for (; i < candidates.length && page.length < top; i++) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../src/index.js";
+import { type RunningEmulator, startEmulator } from "../src/index.js";
 import { expectGraphError, graphClient, makeUsers, raw, start } from "./helpers.js";
 
 let em: RunningEmulator;
@@ -18,6 +18,9 @@ beforeEach(async () => {
   });
   await raw(em, "PUT", "/_emulator/consistency", { body: { staleReadMs: 0 } });
 });
+
+/** How many of mulberry32(42)'s first 200 draws fall below 0.5: fixed, so no statistical window. */
+const FAILED_OF_200_WITH_SEED_42 = 104;
 
 const fault = async (body: unknown) => {
   const res = await raw(em, "POST", "/_emulator/faults", { body });
@@ -81,14 +84,34 @@ describe("fault injection", () => {
     expect(log.map((r: { status: number }) => r.status)).toEqual([0, 200]);
   });
 
-  it("fires with the given probability", async () => {
+  it("fires with the given probability, choosing from its seed", async () => {
+    // Concurrent requests arrive in any order, but each draws one number: the count is the seed's.
+    expect((await raw(em, "PUT", "/_emulator/seed", { body: { seed: 42 } })).json).toEqual({ seed: 42 });
     await fault({ path: "^/users$", status: 500, probability: 0.5 });
     const statuses = await Promise.all(
       Array.from({ length: 200 }, async () => (await raw(em, "GET", "/v1.0/users?$top=1")).status),
     );
     const failed = statuses.filter((s) => s === 500).length;
-    expect(failed).toBeGreaterThan(60);
-    expect(failed).toBeLessThan(140);
+    expect(failed).toBe(FAILED_OF_200_WITH_SEED_42);
+  });
+
+  it("replays the same choices from the same seed, and reports the seed it uses", async () => {
+    await fault({ path: "^/users$", status: 503, probability: 0.3 });
+    const run = async (seed: number) => {
+      await raw(em, "PUT", "/_emulator/seed", { body: { seed } });
+      expect((await raw(em, "GET", "/_emulator/seed")).json).toEqual({ seed });
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) statuses.push((await raw(em, "GET", "/v1.0/users?$top=1")).status);
+      return statuses;
+    };
+    const first = await run(7);
+    expect(first).toContain(503);
+    expect(first).toContain(200);
+    expect(await run(7)).toEqual(first);
+    expect(await run(8)).not.toEqual(first);
+    for (const body of [{ seed: -1 }, { seed: 1.5 }, { seed: 2 ** 32 }, { seed: "1" }, { seed: 1, x: 2 }]) {
+      expect((await raw(em, "PUT", "/_emulator/seed", { body })).status, JSON.stringify(body)).toBe(400);
+    }
   });
 
   it("lists faults and validates new ones", async () => {
@@ -171,29 +194,41 @@ describe("throttling mode", () => {
 });
 
 describe("eventual consistency", () => {
+  // A manual clock, so the window neither passes early on a loaded machine nor is waited out.
+  let now = 1_000_000;
+  let clocked: RunningEmulator;
+  beforeAll(async () => {
+    clocked = await startEmulator({ state: { users: makeUsers(10) }, clock: () => now });
+  });
+  afterAll(async () => {
+    await clocked.close();
+  });
+
   it("serves the old values of a changed user for staleReadMs, then the new ones", async () => {
-    expect((await raw(em, "PUT", "/_emulator/consistency", { body: { staleReadMs: 400 } })).json).toEqual({
+    expect(
+      (await raw(clocked, "PUT", "/_emulator/consistency", { body: { staleReadMs: 400 } })).json,
+    ).toEqual({
       staleReadMs: 400,
     });
-    await raw(em, "PATCH", "/v1.0/users/user0005@contoso.com", { body: { jobTitle: "Fresh" } });
-    expect(
-      (await raw(em, "GET", "/v1.0/users/user0005@contoso.com?$select=jobTitle")).json.jobTitle,
-    ).toBeNull();
+    await raw(clocked, "PATCH", "/v1.0/users/user0005@contoso.com", { body: { jobTitle: "Fresh" } });
+    const jobTitle = async () =>
+      (await raw(clocked, "GET", "/v1.0/users/user0005@contoso.com?$select=jobTitle")).json.jobTitle;
+    expect(await jobTitle()).toBeNull();
     const listed = await raw(
-      em,
+      clocked,
       "GET",
       `/v1.0/users?$select=jobTitle&$filter=${encodeURIComponent("userPrincipalName eq 'user0005@contoso.com'")}`,
     );
     expect(listed.json.value).toEqual([{ jobTitle: null }]);
-    await new Promise((resolve) => setTimeout(resolve, 450));
-    expect((await raw(em, "GET", "/v1.0/users/user0005@contoso.com?$select=jobTitle")).json.jobTitle).toBe(
-      "Fresh",
-    );
+    now += 399;
+    expect(await jobTitle()).toBeNull();
+    now += 1;
+    expect(await jobTitle()).toBe("Fresh");
   });
 
   it("answers 404 for a just-created user", async () => {
-    await raw(em, "PUT", "/_emulator/consistency", { body: { staleReadMs: 300 } });
-    const created = await raw(em, "POST", "/v1.0/users", {
+    await raw(clocked, "PUT", "/_emulator/consistency", { body: { staleReadMs: 300 } });
+    const created = await raw(clocked, "POST", "/v1.0/users", {
       body: {
         accountEnabled: true,
         displayName: "Late",
@@ -203,9 +238,13 @@ describe("eventual consistency", () => {
       },
     });
     expect(created.status).toBe(201);
-    expectGraphError(await raw(em, "GET", `/v1.0/users/${created.json.id}`), 404, "Request_ResourceNotFound");
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    expect((await raw(em, "GET", `/v1.0/users/${created.json.id}`)).status).toBe(200);
+    expectGraphError(
+      await raw(clocked, "GET", `/v1.0/users/${created.json.id}`),
+      404,
+      "Request_ResourceNotFound",
+    );
+    now += 300;
+    expect((await raw(clocked, "GET", `/v1.0/users/${created.json.id}`)).status).toBe(200);
   });
 });
 

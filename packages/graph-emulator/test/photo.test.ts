@@ -194,6 +194,29 @@ describe("uploading a photo", () => {
   });
 });
 
+describe("the record of uploads", () => {
+  it("hands the recorder each accepted upload's bytes as sent, and nothing of a refused one", async () => {
+    const recorded: { contentType: string; bytes: Buffer }[] = [];
+    const record = (upload: { contentType: string; bytes: Buffer }) => recorded.push(upload);
+    const user = makeUser();
+    const sent = await gradient(120, 80, "png");
+    const put = (body: Buffer, contentType: string) =>
+      handlePhotoRequest(
+        makeRequest("PUT", ["photo", "$value"], { body, contentType }),
+        user,
+        ["photo", "$value"],
+        record,
+      );
+    await put(sent, "Image/PNG; charset=binary");
+    await expectGraphError(put(Buffer.from("not an image"), "image/jpeg"), 400, "invalidRequest");
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.contentType).toBe("image/png");
+    expect(recorded[0]?.bytes.equals(sent)).toBe(true);
+    // The stored photo is the emulator's re-encoding, not what was sent.
+    expect(user.photo?.jpeg.equals(sent)).toBe(false);
+  });
+});
+
 describe("refused uploads", () => {
   it("refuses more than 4 MB with 413, and accepts the photo again once it is smaller", async () => {
     const side = 1300;

@@ -266,7 +266,10 @@ describe("scale: 100,000 users", () => {
     await em?.close();
   });
 
-  it("loads in seconds and serves 999-user pages quickly, from the first page to the last", async () => {
+  // How fast is measured by `npm run bench`, never asserted here: a loaded CI machine would flake.
+  // The paging contract is what a client may rely on: follow @odata.nextLink verbatim until there is
+  // none (the $skiptoken inside is opaque, and nothing here reads it).
+  it("holds them all and serves every one exactly once through 999-user pages and nextLinks", async () => {
     const users: StateUser[] = Array.from({ length: 100_000 }, (_, i) => ({
       userPrincipalName: `user${i}@contoso.com`,
       displayName: `User ${i}`,
@@ -274,49 +277,40 @@ describe("scale: 100,000 users", () => {
       department: `Dept ${i % 50}`,
       ...(i > 0 ? { manager: `user${Math.floor(i / 10)}@contoso.com` } : {}),
     }));
-    const loadStarted = performance.now();
     em = await start({ users });
-    const loadMs = performance.now() - loadStarted;
-    expect(loadMs).toBeLessThan(10_000);
 
-    const select = "$select=id,userPrincipalName,displayName,jobTitle,department&$top=999";
-    const firstStarted = performance.now();
-    const first = await raw(em, "GET", `/v1.0/users?${select}`);
-    const firstMs = performance.now() - firstStarted;
-    expect(first.json.value).toHaveLength(999);
+    const seen = new Set<string>();
+    const pageSizes: number[] = [];
+    let path: string | undefined = "/v1.0/users?$select=id,userPrincipalName&$top=999";
+    while (path !== undefined) {
+      const page = (await raw(em, "GET", path)).json as {
+        value: { id: string; userPrincipalName: string }[];
+        "@odata.nextLink"?: string;
+      };
+      pageSizes.push(page.value.length);
+      for (const user of page.value) seen.add(user.userPrincipalName);
+      const next = page["@odata.nextLink"];
+      if (next !== undefined) expect(next.startsWith(`${em.origin}/v1.0/users?`)).toBe(true);
+      path = next?.slice(em.origin.length);
+      expect(pageSizes.length).toBeLessThanOrEqual(101);
+    }
+    // 100 full pages of 999, then the last 100.
+    expect(pageSizes).toEqual([...Array.from({ length: 100 }, () => 999), 100]);
+    expect(seen.size).toBe(100_000);
+    expect(seen.has("user0@contoso.com") && seen.has("user99999@contoso.com")).toBe(true);
 
-    // Jump to the last page through a nextLink of the same shape.
-    const lastToken = Buffer.from(JSON.stringify({ p: 99_900 })).toString("base64url");
-    const lastStarted = performance.now();
-    const last = await raw(em, "GET", `/v1.0/users?${select}&$skiptoken=${lastToken}`);
-    const lastMs = performance.now() - lastStarted;
-    expect(last.json.value).toHaveLength(100);
-    expect(last.json["@odata.nextLink"]).toBeUndefined();
-
-    const lookupStarted = performance.now();
     const lookup = await raw(
       em,
       "GET",
       `/v1.0/users?$filter=${encodeURIComponent("userPrincipalName eq 'user99999@contoso.com'")}&$select=id`,
     );
-    const lookupMs = performance.now() - lookupStarted;
     expect(lookup.json.value).toHaveLength(1);
 
-    const expandStarted = performance.now();
     const expanded = await raw(
       em,
       "GET",
       "/v1.0/users?$select=id&$expand=manager($select=id,userPrincipalName)&$top=100",
     );
-    const expandMs = performance.now() - expandStarted;
     expect(expanded.json.value[1].manager.userPrincipalName).toBe("user0@contoso.com");
-
-    console.log(
-      `100k users: load ${loadMs.toFixed(0)} ms; first 999-page ${firstMs.toFixed(1)} ms; last page ${lastMs.toFixed(1)} ms; ` +
-        `UPN filter ${lookupMs.toFixed(1)} ms; 100-page with $expand=manager ${expandMs.toFixed(1)} ms`,
-    );
-    expect(firstMs).toBeLessThan(1000);
-    expect(lastMs).toBeLessThan(1000);
-    expect(lookupMs).toBeLessThan(200);
   }, 60_000);
 });
