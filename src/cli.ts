@@ -64,6 +64,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     )
     .option("--detailed-exitcode", "exit 2 when there are changes (0 none, 1 error)")
     .option(
+      "--changed-since <ref>",
+      "read only the users whose profile, _defaults.yaml or photo changed since this git commit (pull requests: the base)",
+    )
+    .option(
       "--no-auth-methods",
       "leave authentication methods out (pull-request plans: their app holds no permission to read them)",
     )

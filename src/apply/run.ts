@@ -13,7 +13,7 @@
 import type { DesiredState } from "../desired/types.js";
 import type { RequestCounts } from "../graph/index.js";
 import { type Comparison, comparePlans, type FreshState } from "../plan/compare.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan, PlannedUser } from "../plan/types.js";
 import type { ActualTenant } from "../tenant/types.js";
 import { plural } from "../util/text.js";
 import { type ExecuteOptions, executeWork } from "./execute.js";
@@ -43,8 +43,11 @@ export interface ApplyContext {
   /** Names the digest key (ROSTER_DIGEST_KEY) this run has, if any. */
   digestKeyId?: string;
   requests: RequestCounts;
-  /** Plans afresh: the whole repository, or only the users with these lower-cased object ids. */
-  replan(onlyUserIds?: ReadonlySet<string>): Promise<FreshState>;
+  /**
+   * Plans afresh: the whole repository, or only these users of a saved plan, read by id without
+   * listing the tenant (whatever profile describes them now).
+   */
+  replan(onlyUsers?: readonly PlannedUser[]): Promise<FreshState>;
 }
 
 export interface ApplyRequest {
@@ -83,9 +86,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyReport> {
     const refusal = savedPlanRefusal(plan, session) ?? massChangeRefusal(plan, session, request);
     if (refusal) return report(plan, undefined, refusal);
     ui.log("re-reading the plan's users and diffing afresh: only the reviewed changes are applied");
-    const fresh = await session.replan(
-      new Set(plan.users.filter((u) => u.changes.length > 0).map((u) => u.id.toLowerCase())),
-    );
+    const fresh = await session.replan(plan.users.filter((u) => u.changes.length > 0));
     actual = fresh.actual;
     comparison = comparePlans(plan, fresh);
   } else {

@@ -19,7 +19,7 @@ import {
   sensitiveList,
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
-import { digestKeyOf, makePlanWithTenant } from "../session/make-plan.js";
+import { digestKeyOf, makePlanWithTenant, partOfPlan } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
 import { escapeInvisible, plural } from "../util/text.js";
@@ -50,13 +50,13 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
         tenantId: session.tenant.id,
         ...(digestKey ? { digestKeyId: digestKeyId(digestKey) } : {}),
         requests: session.requests,
-        replan: (onlyUserIds) =>
+        replan: (onlyUsers) =>
           makePlanWithTenant(session.state, session.graph, {
             graphUrl: session.graphUrl,
             tenantId: session.tenant.id,
             ...(digestKey ? { digestKey } : {}),
             progress: (message) => io.stderr(`${message}\n`),
-            ...(onlyUserIds ? { onlyUserIds } : {}),
+            ...(onlyUsers ? { only: partOfPlan(session.state, onlyUsers) } : {}),
           }),
       },
       ...(saved ? { saved } : {}),

@@ -12,10 +12,13 @@ export async function desiredStateDigest(state: DesiredState): Promise<string> {
   const paths = [...new Set([CONFIG_FILE, ...state.files, ...photos])].sort();
   const hash = createHash("sha256");
   for (const path of paths) {
-    const bytes = await readFile(join(state.root, path));
-    // Length-prefixed so that moving bytes from one file to the next changes the digest.
-    hash.update(`${path}\0${bytes.length}\0`);
-    hash.update(bytes);
+    // Each file by its own sha256: those the loader read are not read again.
+    const digest =
+      state.fileDigests?.get(path) ??
+      createHash("sha256")
+        .update(await readFile(join(state.root, path)))
+        .digest("hex");
+    hash.update(`${path}\0${digest}\n`);
   }
   return `sha256:${hash.digest("hex")}`;
 }

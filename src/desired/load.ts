@@ -8,7 +8,6 @@ import { PER_SUB_KEY_OBJECTS } from "../entra/attributes.js";
 import { schemas } from "../source/schema.js";
 import { readYamlFile, type YamlSource } from "../source/yaml.js";
 import { isSymbolicLink } from "../util/links.js";
-import { mapLimit } from "../util/map-limit.js";
 import {
   AUTH_METHOD_KINDS,
   type DesiredPhoto,
@@ -21,8 +20,6 @@ export const PROFILES_DIR = "profiles";
 export const PHOTOS_DIR = "photos";
 export const DEFAULTS_FILE = "_defaults.yaml";
 export const PHOTO_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp"];
-/** Files read at once: enough to keep the disk busy, few enough to stay far from the fd limit. */
-const READ_CONCURRENCY = 64;
 
 export interface LoadResult {
   /** Undefined when roster.yaml itself is unusable. */
@@ -42,46 +39,50 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
   diagnostics.push(...listing.diagnostics);
   const photoNames = await listPhotoNames(root);
 
-  const sources = await mapLimit(
-    [...listing.defaults, ...listing.profiles],
-    READ_CONCURRENCY,
-    async (file) => {
-      const read = await readYamlFile(join(root, file), file);
-      diagnostics.push(...read.diagnostics);
-      if (!read.source) {
-        unreadable.push(...read.diagnostics);
-        return undefined;
-      }
-      const kind = basename(file) === DEFAULTS_FILE ? "defaults" : "profile";
-      const schemaErrors = schemas().validate(kind, read.source);
-      diagnostics.push(...schemaErrors);
-      return { source: read.source, valid: schemaErrors.length === 0 };
-    },
-  );
+  const fileDigests = new Map<string, string>();
+  /** Reads, parses and checks one file against its schema; undefined when it cannot be used at all. */
+  const load = async (file: string, kind: "defaults" | "profile") => {
+    const read = await readYamlFile(join(root, file), file);
+    if (read.sha256) fileDigests.set(file, read.sha256);
+    diagnostics.push(...read.diagnostics);
+    if (!read.source) {
+      unreadable.push(...read.diagnostics);
+      return undefined;
+    }
+    const schemaErrors = schemas().validate(kind, read.source);
+    diagnostics.push(...schemaErrors);
+    return { source: read.source, valid: schemaErrors.length === 0 };
+  };
+
   // A defaults file with errors would spread them to every profile below it: leave it out.
   const defaultsByDir = new Map<string, YamlSource>();
-  listing.defaults.forEach((file, i) => {
-    const read = sources[i];
+  for (const file of listing.defaults) {
+    const read = await load(file, "defaults");
     if (read?.valid) defaultsByDir.set(posix.dirname(file), read.source);
-  });
+  }
 
+  // One profile at a time, from its file to the profile, so that only the profiles stay in memory,
+  // not every file's text and tree at once. Profiles with schema errors are still built
+  // (defensively) so that cross-file rules can report everything in one run; the errors already
+  // reported keep plan and apply from using them.
   const profiles: DesiredProfile[] = [];
-  // Profiles with schema errors are still built (defensively) so that cross-file rules can report
-  // everything in one run; the errors already reported keep plan and apply from using them.
-  listing.profiles.forEach((file, i) => {
-    const source = sources[listing.defaults.length + i]?.source;
-    if (!source || typeof source.data.userPrincipalName !== "string") return;
-    const chain = defaultsChain(file, defaultsByDir);
-    const profile = buildProfile(source, chain);
+  for (const file of listing.profiles) {
+    const source = (await load(file, "profile"))?.source;
+    if (!source || typeof source.data.userPrincipalName !== "string") continue;
+    const profile = buildProfile(source, defaultsChain(file, defaultsByDir));
     const photo = resolvePhoto(root, source, photoNames);
     diagnostics.push(...photo.diagnostics);
     if (photo.photo) profile.photo = photo.photo;
     profiles.push(profile);
-  });
+  }
 
   const config: RosterConfig | undefined = configResult.config;
   const files = [...listing.defaults, ...listing.profiles].sort();
-  return { state: config ? { root, config, profiles, files } : undefined, diagnostics, unreadable };
+  return {
+    state: config ? { root, config, profiles, files, fileDigests } : undefined,
+    diagnostics,
+    unreadable,
+  };
 }
 
 /** `_defaults.yaml` sources that apply to `file`, outermost first (the nearest wins). */

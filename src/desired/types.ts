@@ -51,4 +51,6 @@ export interface DesiredState {
   profiles: DesiredProfile[];
   /** Every profile and `_defaults.yaml` file read, repository-relative and sorted. */
   files: string[];
+  /** sha256 (hex) of each of those files as read, so the desired-state digest need not read them again. */
+  fileDigests?: ReadonlyMap<string, string>;
 }

@@ -6,10 +6,10 @@
 import type { Context, Middleware, MiddlewareOptions } from "@microsoft/microsoft-graph-client";
 import type { GiveUpReason } from "./errors.js";
 import { networkErrorCode } from "./errors.js";
+import { plainHeaders } from "./headers.js";
 import { pathForLog } from "./paths.js";
 import type { RetryOptions, RetryPolicy } from "./retry.js";
 import { decideRetry, retryPolicy } from "./retry.js";
-import { plainHeaders } from "./transport.js";
 
 /** One event per attempt, for request counting and logs. Carries no headers and no token. */
 export interface GraphRequestEvent {
@@ -41,6 +41,8 @@ export class CallOptions implements MiddlewareOptions {
     readonly clientRequestId: string,
     readonly idempotent: boolean,
     readonly retry?: RetryOptions,
+    /** Served before other requests waiting for a slot (a page others wait for). */
+    readonly urgent = false,
   ) {}
 }
 

@@ -5,6 +5,8 @@
 export class Semaphore {
   #active = 0;
   readonly #waiting: (() => void)[] = [];
+  /** Served before `#waiting`. */
+  readonly #urgent: (() => void)[] = [];
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1)
@@ -15,19 +17,22 @@ export class Semaphore {
     return this.#active;
   }
 
-  /** Resolves with a release function once a slot is free; call it exactly once. */
-  async acquire(): Promise<() => void> {
+  /**
+   * Resolves with a release function once a slot is free; call it exactly once. An `urgent` holder
+   * gets the next free slot before those waiting longer (FIFO among the urgent).
+   */
+  async acquire(urgent = false): Promise<() => void> {
     if (this.#active < this.max) {
       this.#active++;
     } else {
       // The releasing holder hands its slot over directly, so #active stays constant.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await new Promise<void>((resolve) => (urgent ? this.#urgent : this.#waiting).push(resolve));
     }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiting.shift();
+      const next = this.#urgent.shift() ?? this.#waiting.shift();
       if (next) next();
       else this.#active--;
     };

@@ -8,6 +8,8 @@ import https from "node:https";
 import tls from "node:tls";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { HTTP_TO_HTTPS } from "./errors.js";
+import { plainHeaders } from "./headers.js";
+import { CallOptions } from "./middleware.js";
 import type { Semaphore } from "./semaphore.js";
 
 export interface TransportOptions {
@@ -18,6 +20,9 @@ export interface TransportOptions {
   timeoutMs: number;
 }
 
+/** The error code of a request made after close(): not a network error, never retried. */
+export const CLIENT_CLOSED = "ERR_GRAPH_CLIENT_CLOSED";
+
 /** Statuses whose Response must have a null body (Fetch spec). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -26,12 +31,17 @@ export class NodeTransport implements Middleware {
   readonly #http: http.Agent;
   readonly #semaphore: Semaphore;
   readonly #timeoutMs: number;
+  #closed = false;
 
   constructor(options: TransportOptions) {
-    // `ca` replaces the default trust store, so the bundled roots are kept next to the extra CA:
-    // the same client must still trust graph.microsoft.com.
-    const ca = options.caCertPem ? [...tls.rootCertificates, options.caCertPem] : undefined;
-    this.#https = new https.Agent({ keepAlive: true, ca, maxSockets: options.semaphore.max });
+    // Kept-alive sockets, at most one per request in flight: a plan of thousands of requests runs
+    // over a handful of TLS connections. The trust store is built once: given `ca` instead, Node
+    // builds a secure context (parsing every bundled root certificate) for each new socket.
+    this.#https = new https.Agent({
+      keepAlive: true,
+      maxSockets: options.semaphore.max,
+      ...(options.caCertPem ? { secureContext: trustingContext(options.caCertPem) } : {}),
+    });
     this.#http = new http.Agent({ keepAlive: true, maxSockets: options.semaphore.max });
     this.#semaphore = options.semaphore;
     this.#timeoutMs = options.timeoutMs;
@@ -42,7 +52,15 @@ export class NodeTransport implements Middleware {
     const options = context.options ?? {};
     const headers = plainHeaders(options.headers);
     const body = options.body as string | Buffer | undefined | null;
-    const release = await this.#semaphore.acquire();
+    // Pages that wait for each other's nextLink go first: they are the listing's critical path.
+    const call = context.middlewareControl?.getMiddlewareOptions(CallOptions) as CallOptions | undefined;
+    const release = await this.#semaphore.acquire(call?.urgent === true);
+    if (this.#closed) {
+      // A read that runs beside one that failed may still be queued when the command ends: it
+      // must not reach Graph after the command has returned.
+      release();
+      throw Object.assign(new Error("the Graph client is closed"), { code: CLIENT_CLOSED });
+    }
     try {
       context.response = await this.#send(url, options.method ?? "GET", headers, body ?? undefined);
     } catch (error) {
@@ -68,8 +86,9 @@ export class NodeTransport implements Middleware {
     });
   }
 
-  /** Frees kept-alive sockets so the process can exit. */
+  /** Frees kept-alive sockets so the process can exit; requests not yet on the wire are never sent. */
   close(): void {
+    this.#closed = true;
     this.#https.destroy();
     this.#http.destroy();
   }
@@ -120,20 +139,13 @@ export class NodeTransport implements Middleware {
   }
 }
 
-/** The SDK hands headers as a plain object or, after some middleware, a `Headers`. */
-export function plainHeaders(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  const entries =
-    headers instanceof Headers
-      ? [...headers.entries()]
-      : Array.isArray(headers)
-        ? (headers as [string, string][])
-        : Object.entries(headers as Record<string, string>);
-  for (const [key, value] of entries) {
-    if (value !== undefined && value !== null) out[key.toLowerCase()] = String(value);
-  }
-  return out;
+/**
+ * A TLS context trusting Node's bundled roots and `caPem`. `ca` replaces the default trust store, so
+ * the bundled roots are kept next to the extra CA: the same client must still trust
+ * graph.microsoft.com.
+ */
+function trustingContext(caPem: string): tls.SecureContext {
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, caPem] });
 }
 
 /** Whether something at host:port completes a TLS handshake within a second. */

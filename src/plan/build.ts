@@ -11,6 +11,7 @@ export interface PlanMetadata {
   graphUrl: string;
   git: Plan["git"];
   desiredDigest: string;
+  partial?: Plan["partial"];
 }
 
 export function buildPlan(result: DiffResult, metadata: PlanMetadata): Plan {

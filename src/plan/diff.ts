@@ -37,7 +37,8 @@ export interface DiffResult {
   errors: PlanMessage[];
   warnings: PlanMessage[];
   managedUsers: number;
-  unmanagedUsers: number;
+  /** Null when the tenant was read in part (not counted). */
+  unmanagedUsers: number | null;
   /** The change paths each managed user's profile sets, by lower-cased object id (for comparePlans). */
   managedPaths: Map<string, Set<string>>;
 }
@@ -57,7 +58,10 @@ export function diff(input: DiffInput): DiffResult {
   // A manager is named by the UPN its own profile gives, which may be a rename not applied yet:
   // resolve through the profiles first, then through the tenant.
   const userOfProfileUpn = new Map<string, ActualUser>();
-  const everyone = input.allProfiles ? pairProfiles(input.allProfiles, input.actual) : pairing;
+  const everyone =
+    input.allProfiles && input.allProfiles !== input.profiles
+      ? pairProfiles(input.allProfiles, input.actual)
+      : pairing;
   for (const { profile, user } of [...everyone.pairs, ...everyone.duplicates])
     userOfProfileUpn.set(profile.userPrincipalName.value.toLowerCase(), user);
   const resolveManager = (upn: string) =>
@@ -150,7 +154,8 @@ export function diff(input: DiffInput): DiffResult {
     errors,
     warnings,
     managedUsers,
-    unmanagedUsers: Math.max(0, input.actual.usersInScope - managedUsers),
+    unmanagedUsers:
+      input.actual.usersInScope === null ? null : Math.max(0, input.actual.usersInScope - managedUsers),
     managedPaths,
   };
 }

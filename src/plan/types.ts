@@ -86,14 +86,30 @@ export interface PlanMessage {
 export interface PlanSummary {
   /** Profiles in the repository that matched a tenant user. */
   managedUsers: number;
-  /** Tenant users in scope without a profile: counted, never changed. */
-  unmanagedUsers: number;
+  /** Tenant users in scope without a profile: counted, never changed; null when not counted (a partial plan). */
+  unmanagedUsers: number | null;
   usersWithChanges: number;
   changes: Record<ChangeKind, number>;
   sensitiveChanges: number;
   skipped: number;
   errors: number;
   warnings: number;
+}
+
+/**
+ * A plan of a part of the users (`roster plan --changed-since`): it read only the users whose
+ * desired state changed since a git commit, so it checked neither the other profiles nor the
+ * unmanaged users of the tenant.
+ */
+export interface PlanPartial {
+  /** The git ref given to `--changed-since`. */
+  changedSince: string;
+  /** The commit it named. */
+  baseCommit: string;
+  /** Profiles read and diffed: those changed since the base, and any describing the same users. */
+  profilesChecked: number;
+  /** Profiles in the repository. */
+  profiles: number;
 }
 
 export interface Plan {
@@ -111,6 +127,8 @@ export interface Plan {
   git: { commit: string | null; dirty: boolean };
   /** `sha256:…` of the desired state the plan was made from (profiles, defaults, photos, config). */
   desiredDigest: string;
+  /** Present when only a part of the users was read. */
+  partial?: PlanPartial;
   /** Users with changes or skipped changes, sorted by UPN. */
   users: PlannedUser[];
   errors: PlanMessage[];

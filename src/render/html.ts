@@ -17,7 +17,7 @@ import {
   plannedManagers,
   withPlanNames,
 } from "./org-chart.js";
-import { changesPhrase, plural, sensitiveReason, totalChanges } from "./summary.js";
+import { changesPhrase, partialNotice, plural, sensitiveReason, totalChanges } from "./summary.js";
 import { displayValue } from "./values.js";
 
 /** One side of a photo comparison. */
@@ -154,12 +154,14 @@ function summary(plan: Plan): string {
     plural(s.changes.photo, "photo change"),
     plural(s.changes.authMethod, "authentication method change"),
   ].join(" · ");
-  const users = `${plural(s.managedUsers, "managed user")} · ${s.unmanagedUsers} unmanaged (never changed)`;
+  const users = `${plural(s.managedUsers, "managed user")} · ${s.unmanagedUsers === null ? "unmanaged users not checked" : `${s.unmanagedUsers} unmanaged (never changed)`}`;
+  const notice = partialNotice(plan);
   return [
     '<section aria-labelledby="summary">',
     '<h2 id="summary">Summary</h2>',
     `<dl class="stats">${stats.map(([label, n, attention]) => `<div${attention ? ' class="attention"' : ""}><dt>${label}</dt><dd>${n}</dd></div>`).join("")}</dl>`,
     `<p class="breakdown">${kinds}<br>${users}</p>`,
+    ...(notice ? [`<p class="note" role="note">${html(notice)}</p>`] : []),
     "</section>",
   ].join("\n");
 }

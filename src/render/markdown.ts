@@ -4,7 +4,7 @@
 // when needed; everything above them always stays.
 import type { Change, Plan, PlanMessage, PlannedUser, SkippedChange } from "../plan/types.js";
 import { clip, code, html, text } from "./md.js";
-import { changesPhrase, plural, sensitiveReason, totalChanges } from "./summary.js";
+import { changesPhrase, partialNotice, plural, sensitiveReason, totalChanges } from "./summary.js";
 import { displayValue } from "./values.js";
 
 export interface MarkdownOptions {
@@ -33,6 +33,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const kept = [
     [MARKDOWN_MARKER, title(plan)].join("\n"),
     metadata(plan),
+    partialCallout(plan),
     summaryTable(plan),
     sensitiveCallout(plan, maxLength * BUDGET.sensitive, hint),
     messageList("⛔ Errors", plan.errors, maxLength * BUDGET.errors, hint),
@@ -63,9 +64,15 @@ function metadata(plan: Plan): string {
   ].join(" · ");
 }
 
+/** A partial plan says so before any number, in a note GitHub shows as such. */
+function partialCallout(plan: Plan): string {
+  const notice = partialNotice(plan);
+  return notice ? `> [!NOTE]\n> ${text(notice)}` : "";
+}
+
 function summaryTable(plan: Plan): string {
   const s = plan.summary;
-  const rows: [string, number][] = [
+  const rows: [string, number | string][] = [
     ["Attribute changes", s.changes.attribute],
     ["Manager changes", s.changes.manager],
     ["Photo changes", s.changes.photo],
@@ -75,7 +82,7 @@ function summaryTable(plan: Plan): string {
     ["Sensitive changes", s.sensitiveChanges],
     ["Skipped", s.skipped],
     ["Managed users", s.managedUsers],
-    ["Unmanaged users (never changed)", s.unmanagedUsers],
+    ["Unmanaged users (never changed)", s.unmanagedUsers ?? "not checked"],
     ["Errors", s.errors],
     ["Warnings", s.warnings],
   ];

@@ -1,6 +1,6 @@
 // Counting phrases shared by the views, always taken from the plan's own summary (the data), so
 // every view states the same numbers.
-import type { Change, PlannedUser, PlanSummary } from "../plan/types.js";
+import type { Change, Plan, PlannedUser, PlanSummary } from "../plan/types.js";
 import { plural } from "../util/text.js";
 
 export { plural } from "../util/text.js";
@@ -30,4 +30,26 @@ export function sensitiveReason(user: PlannedUser, change: Change): string {
   if (change.path === "userPrincipalName") return "UPN rename";
   if (user.roles.length > 0) return "admin user";
   return "sensitive";
+}
+
+/** `3 unmanaged`, or `unmanaged users not checked` in a partial plan. */
+export function unmanagedPhrase(summary: PlanSummary): string {
+  return summary.unmanagedUsers === null
+    ? "unmanaged users not checked"
+    : `${summary.unmanagedUsers} unmanaged`;
+}
+
+/**
+ * What a partial plan (`--changed-since`) did not check, in one sentence; "" for a full plan. Every
+ * view states it, so that nobody reads "no changes" as "the tenant matches the repository".
+ */
+export function partialNotice(plan: Plan): string {
+  const partial = plan.partial;
+  if (!partial) return "";
+  const others = partial.profiles - partial.profilesChecked;
+  return (
+    `Partial plan: only the ${plural(partial.profilesChecked, "profile")} whose desired state changed since ` +
+    `${partial.changedSince} (${partial.baseCommit.slice(0, 12)}) ${partial.profilesChecked === 1 ? "was" : "were"} read. ` +
+    `Not checked: the other ${plural(others, "profile")} and the tenant's unmanaged users (a full plan or the drift check reads them).`
+  );
 }

@@ -1,7 +1,14 @@
 // The terminal view: Terraform-like lines (`~ jobTitle: "A" -> "B"`). Without colour every line is
 // plain and greppable (`^Error:`, `^~ `, `^Plan:`); with colour only ANSI styling is added.
 import type { Change, Plan, PlanMessage, PlannedUser, SkippedChange } from "../plan/types.js";
-import { changesPhrase, plural, problemsPhrase, totalChanges } from "./summary.js";
+import {
+  changesPhrase,
+  partialNotice,
+  plural,
+  problemsPhrase,
+  totalChanges,
+  unmanagedPhrase,
+} from "./summary.js";
 import { displayValue, escapeInvisible } from "./values.js";
 
 export interface TextOptions {
@@ -28,6 +35,8 @@ const ACTION_STYLE = { add: "green", update: "yellow", remove: "red" } as const;
 export function renderText(plan: Plan, options: TextOptions): string {
   const paint: Paint = options.color ? (style, text) => `${STYLES[style]}${text}${RESET}` : (_, text) => text;
   const lines = [paint("bold", header(plan)), ""];
+  const partial = partialNotice(plan);
+  if (partial) lines.push(paint("boldYellow", partial), "");
   for (const user of plan.users) lines.push(...userBlock(user, paint), "");
   for (const error of plan.errors) lines.push(`${paint("boldRed", "Error:")} ${messageText(error)}`);
   for (const warning of plan.warnings)
@@ -88,12 +97,14 @@ function position(at: { file: string; line: number; col: number }): string {
 function summaryLine(plan: Plan): string {
   const s = plan.summary;
   if (totalChanges(s) === 0) {
-    return s.skipped === 0 && s.errors === 0
-      ? "No changes. The tenant matches the repository."
-      : `No changes. ${s.skipped} skipped; ${plural(s.managedUsers, "managed user")}, ${s.unmanagedUsers} unmanaged.`;
+    if (s.skipped === 0 && s.errors === 0)
+      return plan.partial
+        ? "No changes. The users read match the repository."
+        : "No changes. The tenant matches the repository.";
+    return `No changes. ${s.skipped} skipped; ${plural(s.managedUsers, "managed user")}, ${unmanagedPhrase(s)}.`;
   }
   return (
     `Plan: ${changesPhrase(s)} (${s.sensitiveChanges} sensitive), ${s.skipped} skipped; ` +
-    `${plural(s.managedUsers, "managed user")}, ${s.unmanagedUsers} unmanaged.`
+    `${plural(s.managedUsers, "managed user")}, ${unmanagedPhrase(s)}.`
   );
 }

@@ -9,11 +9,12 @@ import { buildPlan } from "../plan/build.js";
 import type { FreshState } from "../plan/compare.js";
 import { diff } from "../plan/diff.js";
 import { digestKeyId } from "../plan/diff-auth.js";
-import type { Plan } from "../plan/types.js";
+import type { Plan, PlannedUser } from "../plan/types.js";
 import { pairProfiles } from "../tenant/pairing.js";
 import { openPhotoCache } from "../tenant/photo-cache.js";
 import { type ReadOptions, readTenant, type TenantGraph } from "../tenant/read.js";
-import type { ActualTenant, ActualUser } from "../tenant/types.js";
+import { readTenantSubset } from "../tenant/subset.js";
+import type { ActualTenant } from "../tenant/types.js";
 import { gitState } from "../util/git.js";
 import { VERSION } from "../version.js";
 
@@ -45,14 +46,44 @@ export interface MakePlanOptions {
   digestKey?: string;
   /** False: leave authentication methods out (pull-request plans: their app cannot read them). */
   authMethods?: boolean;
-  /**
-   * Plan only the users with these object ids (lower-cased): apply re-plans just the users of the
-   * plan it carries out. The tenant is still listed whole (so managers resolve as in the plan).
-   */
-  onlyUserIds?: ReadonlySet<string>;
+  /** Read and plan a part of the users only, without listing the tenant. */
+  only?: PartOfTheUsers;
   progress?: (message: string) => void;
   /** Injected for tests; defaults to now. */
   now?: () => Date;
+}
+
+export interface PartOfTheUsers {
+  /** The profiles to read and plan (other profiles describing the same users are planned too). */
+  profiles: readonly DesiredProfile[];
+  /**
+   * Plan only the users with these object ids (lower-cased), read whatever profile describes them:
+   * apply re-plans the plan's users.
+   */
+  userIds?: ReadonlySet<string>;
+  /** `--changed-since`: recorded in the plan, which then says what it did not check. */
+  changedSince?: { ref: string; commit: string };
+}
+
+/**
+ * The part of the users apply re-plans: the plan's users, read by id whatever profile describes
+ * them now. Their profiles are the file the plan names and any profile naming the user's id or UPN
+ * (a file renamed or moved since); only those whose user turns out to be one of the plan's are
+ * planned afresh.
+ */
+export function partOfPlan(state: DesiredState, users: readonly PlannedUser[]): PartOfTheUsers {
+  const files = new Set(users.map((u) => u.file));
+  const ids = new Set(users.map((u) => u.id.toLowerCase()));
+  const upns = new Set(users.map((u) => u.userPrincipalName.toLowerCase()));
+  return {
+    profiles: state.profiles.filter(
+      (p) =>
+        files.has(p.file) ||
+        (p.id !== undefined && ids.has(p.id.value.toLowerCase())) ||
+        upns.has(p.userPrincipalName.value.toLowerCase()),
+    ),
+    userIds: ids,
+  };
 }
 
 export async function makePlan(
@@ -72,30 +103,41 @@ export async function makePlanWithTenant(
   graph: TenantGraph,
   options: MakePlanOptions,
 ): Promise<FreshState> {
-  const only = options.onlyUserIds;
-  const reading = readActualTenant(state, graph, {
+  const only = options.only;
+  const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
+  const readOptions: ReadOptions = {
+    hashImage: perceptualHash,
+    photoCache,
     ...(options.progress ? { progress: options.progress } : {}),
     ...(options.authMethods === false ? { authMethods: false } : {}),
-    ...(only ? { detailsFor: (user: ActualUser) => only.has(user.id.toLowerCase()) } : {}),
-  });
+  };
   // Photos are hashed while the tenant is read; for a part of the users, once it is known whose.
   let profiles: readonly DesiredProfile[] = state.profiles;
   let actual: ActualTenant;
   let photoHashes: Map<string, string>;
   if (only) {
-    actual = await reading;
-    // Second profiles of a user come along, so the diff reports them as it would in a full plan.
-    const pairing = pairProfiles(state.profiles, actual);
-    profiles = [...pairing.pairs, ...pairing.duplicates]
-      .filter((pair) => only.has(pair.user.id.toLowerCase()))
-      .map((pair) => pair.profile);
+    const subset = await readTenantSubset(graph, state, only.profiles, {
+      ...readOptions,
+      ...(only.userIds ? { userIds: only.userIds } : {}),
+    });
+    actual = subset.tenant;
+    profiles = subset.profiles;
+    const ids = only.userIds;
+    if (ids) {
+      // Second profiles of a user come along, so the diff reports them as it would in a full plan.
+      const pairing = pairProfiles(profiles, actual);
+      profiles = [...pairing.pairs, ...pairing.duplicates]
+        .filter((pair) => ids.has(pair.user.id.toLowerCase()))
+        .map((pair) => pair.profile);
+    }
     photoHashes = await hashPhotoFiles(photoFilesOf(profiles), state.config.photos);
   } else {
     [photoHashes, actual] = await Promise.all([
       hashPhotoFiles(photoFilesOf(profiles), state.config.photos),
-      reading,
+      readTenant(graph, state, readOptions),
     ]);
   }
+  await savePhotoCache(photoCache, options.progress);
   const result = diff({
     profiles,
     allProfiles: state.profiles,
@@ -113,30 +155,35 @@ export async function makePlanWithTenant(
     ...(options.digestKey ? { digestKeyId: digestKeyId(options.digestKey) } : {}),
     graphUrl: options.graphUrl,
     git: await gitState(state.root),
-    // Recorded in plan documents for auditors; apply's re-plan is never written, so it skips the reading.
-    desiredDigest: only ? "" : await desiredStateDigest(state),
+    // Recorded in plan documents for auditors; apply's re-plan is never written, so it skips it.
+    desiredDigest: only?.userIds ? "" : await desiredStateDigest(state),
+    ...(only?.changedSince
+      ? {
+          partial: {
+            changedSince: only.changedSince.ref,
+            baseCommit: only.changedSince.commit,
+            profilesChecked: profiles.length,
+            profiles: state.profiles.length,
+          },
+        }
+      : {}),
   });
   return { plan, actual, managedPaths: result.managedPaths };
 }
 
-/** Reads the tenant as the plan does, through the photo-hash cache. */
-async function readActualTenant(
-  state: DesiredState,
-  graph: TenantGraph,
-  options: Pick<ReadOptions, "progress" | "detailsFor" | "authMethods">,
-): Promise<ActualTenant> {
-  const photoCache = await openPhotoCache(join(state.root, PHOTO_CACHE_FILE));
-  const actual = await readTenant(graph, state, { hashImage: perceptualHash, photoCache, ...options });
+/** The cache only saves downloads: a plan never fails for it. */
+async function savePhotoCache(
+  photoCache: Awaited<ReturnType<typeof openPhotoCache>>,
+  progress: ((message: string) => void) | undefined,
+): Promise<void> {
   try {
     await photoCache.save();
   } catch (error) {
-    // The cache only saves downloads: a plan never fails for it.
     const why = (error as NodeJS.ErrnoException).code ?? String(error);
-    options.progress?.(
+    progress?.(
       `warning: could not save the photo-hash cache ${PHOTO_CACHE_FILE} (${why}); the next plan downloads the photos again`,
     );
   }
-  return actual;
 }
 
 /** Every photo file the profiles use: repository path -> absolute path. */

@@ -1,8 +1,10 @@
 // Reads one YAML file defensively and keeps the syntax tree, so that any later finding (a schema
 // error, a duplicate UPN) can point at the exact line and column of the value or key concerned.
-import { readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
 import { type Diagnostic, error, type SourcePosition } from "../diagnostics.js";
+import { parseSimpleYaml, simpleOffset } from "./simple-yaml.js";
 
 /** Profile and defaults files are small; anything bigger is a mistake, not a profile. */
 export const MAX_YAML_BYTES = 1024 * 1024;
@@ -18,9 +20,13 @@ export interface YamlSource {
   locate(path: readonly (string | number)[], options?: { key?: boolean }): SourcePosition;
 }
 
-export type YamlReadResult =
+export type YamlReadResult = (
   | { source: YamlSource; diagnostics: Diagnostic[] }
-  | { source: undefined; diagnostics: Diagnostic[] };
+  | { source: undefined; diagnostics: Diagnostic[] }
+) & {
+  /** sha256 (hex) of the bytes read, when the file could be read. */
+  sha256?: string;
+};
 
 export async function readYamlFile(absolutePath: string, file: string): Promise<YamlReadResult> {
   const fail = (at: SourcePosition, message: string): YamlReadResult => ({
@@ -30,21 +36,33 @@ export async function readYamlFile(absolutePath: string, file: string): Promise<
   const start = { file, line: 1, col: 1 };
   let bytes: Buffer;
   try {
-    // Synchronous on purpose: for thousands of small files, four thread-pool round trips per file
-    // (stat, open, read, close) cost more than the reads themselves.
-    const info = statSync(absolutePath);
-    if (info.size > MAX_YAML_BYTES) {
-      return fail(
-        start,
-        `file is ${formatBytes(info.size)}; profile files are limited to ${formatBytes(MAX_YAML_BYTES)}`,
-      );
+    // Synchronous on purpose: for thousands of small files, thread-pool round trips cost more than
+    // the reads themselves. Three system calls (open, read, close), no stat: a read that fills the
+    // buffer finds a file over the limit without reading the rest of it.
+    const fd = openSync(absolutePath, "r");
+    try {
+      let length = 0;
+      for (let n = 1; n > 0 && length < readBuffer.length; length += n)
+        n = readSync(fd, readBuffer, length, readBuffer.length - length, length);
+      if (length > MAX_YAML_BYTES) {
+        const size = fstatSync(fd).size;
+        return fail(
+          start,
+          `file is ${formatBytes(size)}; profile files are limited to ${formatBytes(MAX_YAML_BYTES)}`,
+        );
+      }
+      bytes = Buffer.from(readBuffer.subarray(0, length));
+    } finally {
+      closeSync(fd);
     }
-    bytes = readFileSync(absolutePath);
   } catch (err) {
     return fail(start, `cannot read file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parseYamlText(bytes, file);
+  return { ...parseYamlText(bytes, file), sha256: createHash("sha256").update(bytes).digest("hex") };
 }
+
+/** One byte more than a profile may have, reused by every read (reads are synchronous). */
+const readBuffer = Buffer.allocUnsafe(MAX_YAML_BYTES + 1);
 
 /** Parses bytes already read; exported for tests and for files checked in memory. */
 export function parseYamlText(bytes: Buffer, file: string): YamlReadResult {
@@ -68,7 +86,24 @@ export function parseYamlText(bytes: Buffer, file: string): YamlReadResult {
       "file is empty; expected a mapping of Graph property names to values",
     );
   }
+  // Most profiles are plain `key: value` files, which a small reader handles many times faster
+  // than the full YAML parser, keeping no syntax tree; anything else goes through the `yaml` package.
+  const simple = parseSimpleYaml(text);
+  if (simple) {
+    const at = positionsIn(text, file);
+    const locate: YamlSource["locate"] = (path, options = {}) =>
+      at(simpleOffset(simple.root, path, options.key === true));
+    return { source: { file, data: simple.data, locate }, diagnostics: [] };
+  }
+  return parseWithYamlPackage(text, file);
+}
 
+/** Parses with the `yaml` package: every construct, every error. Exported for tests. */
+export function parseWithYamlPackage(text: string, file: string): YamlReadResult {
+  const fail = (at: SourcePosition, message: string): YamlReadResult => ({
+    source: undefined,
+    diagnostics: [error(at, message)],
+  });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   const at = (offset: number): SourcePosition => {
@@ -107,6 +142,25 @@ export function parseYamlText(bytes: Buffer, file: string): YamlReadResult {
     return at(range?.[0] ?? 0);
   };
   return { source: { file, data: data as Record<string, unknown>, locate }, diagnostics: [] };
+}
+
+/** Offset -> file:line:col, from the offsets of the line starts (found once, when first asked). */
+function positionsIn(text: string, file: string): (offset: number) => SourcePosition {
+  let lineStarts: number[] | undefined;
+  return (offset) => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+    }
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { file, line: low + 1, col: offset - (lineStarts[low] as number) + 1 };
+  };
 }
 
 /** Walks as deep along `path` as the tree allows; returns the deepest node reached and its pair. */

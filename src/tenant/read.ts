@@ -1,51 +1,20 @@
-// Reads the actual state of the users roster manages, with as few Graph requests as the API allows:
-// one paged list for every profile property, managers by whichever way costs fewer requests, and
-// per-user reads (photo, authentication methods) only for users whose profile manages them, in
-// JSON batches of 20.
+// Reads the actual state of the users roster manages, as fast as Graph's limits allow: the listing
+// of every user in scope (listing.ts decides how: expanded managers or not, split or not), and
+// beside it, from the first moment, the per-user reads of the profiles that manage a photo or
+// authentication methods, in JSON batches of 20, addressed by the profile's id or UPN so that they
+// need not wait for the listing. A part of the users is read by subset.ts instead.
 import type { DesiredProfile, DesiredState } from "../desired/types.js";
 import { selectedProperties } from "../entra/attributes.js";
 import { RosterError } from "../errors.js";
+import type { BatchGetResult, Page, PhotoHashCache, TenantGraph } from "./graph-slice.js";
+import { type GraphUser, listUsers } from "./listing.js";
 import { pairProfiles } from "./pairing.js";
 import type { ActualEmailMethod, ActualPhoneMethod, ActualTenant, ActualUser } from "./types.js";
 import { tenantOf } from "./types.js";
 
-/** The slice of the Graph client the reader needs (src/graph implements it). */
-export interface TenantGraph {
-  /** GET one page of a collection: a relative path with query, or an absolute `@odata.nextLink`. */
-  getPage<T>(pathOrNextLink: string, headers?: Record<string, string>): Promise<Page<T>>;
-  /** Many GETs through `$batch` (≤ 20 per batch); results in request order. */
-  batchGet(paths: readonly string[]): Promise<BatchGetResult[]>;
-}
-
-export interface Page<T> {
-  value: T[];
-  nextLink?: string;
-  /** `@odata.count`, on the first page when `$count=true` was asked. */
-  count?: number;
-}
-
-export interface BatchGetResult {
-  status: number;
-  /** Parsed JSON, or a Buffer for binary content. */
-  body: unknown;
-  /** Graph's `error.code` for a failed item. */
-  errorCode?: string;
-  /** What to do about a failed item (e.g. the permission to grant for a 403). */
-  error?: { hint?: string };
-}
-
-/** Perceptual hashes of tenant photos by `@odata.mediaEtag`, kept between runs. */
-export interface PhotoHashCache {
-  get(etag: string): string | undefined;
-  set(etag: string, hash: string): void;
-}
+export type { BatchGet, BatchGetResult, Page, PhotoHashCache, TenantGraph } from "./graph-slice.js";
 
 export interface ReadOptions {
-  /**
-   * Whose per-user details (manager, photo, authentication methods) to read; default everyone a
-   * profile manages. Apply re-checks only the users of the plan it carries out.
-   */
-  detailsFor?: (user: ActualUser) => boolean;
   /** False: authentication methods are not read (pull-request plans; their app lacks the permission). */
   authMethods?: boolean;
   hashImage: (jpeg: Buffer) => Promise<string>;
@@ -54,22 +23,8 @@ export interface ReadOptions {
   progress?: (message: string) => void;
 }
 
-/** Graph's page cap: 999 with `$top`, but 100 once `$expand` is present. */
-export const LIST_PAGE_SIZE = 999;
-export const EXPANDED_PAGE_SIZE = 100;
-export const BATCH_SIZE = 20;
-
 /** A tenant read that returned something roster cannot use (a failed per-user read). */
 export class TenantReadError extends RosterError {}
-
-interface GraphUser {
-  id: string;
-  userPrincipalName: string;
-  onPremisesSyncEnabled?: boolean | null;
-  onPremisesLastSyncDateTime?: string | null;
-  manager?: { id: string; userPrincipalName?: string } | null;
-  [property: string]: unknown;
-}
 
 export async function readTenant(
   graph: TenantGraph,
@@ -77,51 +32,51 @@ export async function readTenant(
   options: ReadOptions,
 ): Promise<ActualTenant> {
   const profiles = desired.profiles;
-  const managedPaths = profiles.flatMap((p) => [...p.attributes.keys()]);
-  const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
-  // Whether a cloud user was synced once matters only to the extension attributes it makes read-only.
-  if (select.includes("onPremisesExtensionAttributes")) select.push("onPremisesLastSyncDateTime");
-  const uniqueSelect = [...new Set(select)];
-  const managersWanted = profiles.filter((p) => p.manager).length;
-
-  const listing = await listUsers(graph, uniqueSelect, desired.config.scope.filter, managersWanted, options);
-  const users = listing.users.map((u) => toActualUser(u, listing.managersExpanded));
-  const tenant = tenantOf(users, users.length);
-  const wanted = options.detailsFor ?? (() => true);
-  const pairs = pairProfiles(profiles, tenant).pairs.filter((pair) => wanted(pair.user));
-  const usersWhere = (needs: (profile: DesiredProfile) => boolean) =>
-    pairs.filter((pair) => needs(pair.profile)).map((pair) => pair.user);
-
-  // Independent reads run side by side; the client bounds the requests in flight.
-  await Promise.all([
-    listing.managersExpanded
-      ? undefined
-      : readManagers(
-          graph,
-          usersWhere((p) => p.manager !== undefined),
-        ),
-    readPhotos(
+  const managed = profiles.filter((p) => p.manager !== undefined);
+  // Without `$expand`, the managers are read in batches as soon as the listing's way is decided.
+  let managers: Promise<DetailsByProfile | undefined> = Promise.resolve(undefined);
+  const listing = listUsers(graph, {
+    select: userSelect(profiles),
+    ...(desired.config.scope.filter !== undefined ? { filter: desired.config.scope.filter } : {}),
+    upns: profiles.map((p) => p.userPrincipalName.value),
+    managers: managed.length,
+    decided: (expanded) => {
+      if (expanded) return;
+      managers = readProfileDetails(graph, managed, { manager: true });
+      // Awaited below once the listing is done; until then a failure must not count as unhandled.
+      managers.catch(() => {});
+    },
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  const [listed, details, roles] = await Promise.all([
+    // The manager reads are awaited with the listing, so that a failure of either is reported.
+    listing.then(async (result) => ({ result, managers: await managers })),
+    readProfileDetails(
       graph,
-      usersWhere((p) => p.photo !== undefined),
+      profiles,
+      { photo: true, authentication: options.authMethods !== false },
       options,
     ),
-    options.authMethods === false
-      ? undefined
-      : readAuthentication(
-          graph,
-          usersWhere((p) => Object.keys(p.authentication).length > 0),
-        ),
-    readRoles(graph, tenant),
-    readMailHolders(
-      graph,
-      tenant,
-      pairs.flatMap(({ profile, user }) => {
-        const mail = newMail(profile, user);
-        return mail === undefined ? [] : [mail];
-      }),
-    ),
+    readRoles(graph),
   ]);
+  const users = listed.result.users.map((u) => toActualUser(u, listed.result.managersExpanded));
+  const tenant = tenantOf(users, listed.result.total);
+  const pairs = pairProfiles(profiles, tenant).pairs;
+  for (const { profile, user } of pairs) {
+    applyDetails(user, profile, details);
+    if (listed.managers) applyDetails(user, profile, listed.managers);
+  }
+  applyRoles(tenant, roles);
+  await readMailHolders(graph, tenant, newMails(pairs));
   return tenant;
+}
+
+/** The mails the profiles would newly give their users. */
+export function newMails(pairs: readonly { profile: DesiredProfile; user: ActualUser }[]): string[] {
+  return pairs.flatMap(({ profile, user }) => {
+    const mail = newMail(profile, user);
+    return mail === undefined ? [] : [mail];
+  });
 }
 
 /** The mail a profile would give its user, when it differs from the tenant's (case-insensitively). */
@@ -138,15 +93,19 @@ function newMail(profile: DesiredProfile, user: ActualUser): string | undefined 
  * not only those in roster's scope). One filtered read per new address, batched: a plan that
  * changes no mail reads nothing more.
  */
-async function readMailHolders(graph: TenantGraph, tenant: ActualTenant, mails: string[]): Promise<void> {
+export async function readMailHolders(
+  graph: TenantGraph,
+  tenant: ActualTenant,
+  mails: string[],
+): Promise<void> {
   const addresses = [...new Set(mails.map((mail) => mail.toLowerCase()))];
   if (addresses.length === 0) return;
   const literal = (address: string) => `'smtp:${address.replaceAll("'", "''")}'`;
-  const results = await graph.batchGet(
-    addresses.map(
-      (address) =>
-        `/users?$filter=${encodeURIComponent(`proxyAddresses/any(x:x eq ${literal(address)})`)}&$select=id,userPrincipalName`,
-    ),
+  const results = await graph.batch(
+    addresses.map((address) => ({
+      method: "GET",
+      url: `/users?$filter=${encodeURIComponent(`proxyAddresses/any(x:x eq ${literal(address)})`)}&$select=id,userPrincipalName`,
+    })),
   );
   const holders = new Map<string, { id: string; userPrincipalName: string }[]>();
   results.forEach((result, i) => {
@@ -166,58 +125,26 @@ async function readMailHolders(graph: TenantGraph, tenant: ActualTenant, mails: 
   tenant.mailHolders = holders;
 }
 
-/**
- * Lists the users in scope. When profiles set managers, the first page asks `$count`, so that once
- * N is known the reader can pick the cheaper way to learn M managers: keep paging 999 at a time and
- * batch `manager` reads (ceil(N/999) + ceil(M/20) requests), or list again with `$expand=manager`,
- * which Graph caps at 100 per page (1 + ceil(N/100) requests). `$count` needs Graph's advanced
- * query mode, served from an eventually consistent index (graph-contract §5.2), so it is used only
- * when that choice is to be made or the scope filter may need it.
- */
-async function listUsers(
-  graph: TenantGraph,
-  select: string[],
-  filter: string | undefined,
-  managersWanted: number,
-  options: ReadOptions,
-): Promise<{ users: GraphUser[]; managersExpanded: boolean }> {
-  const advancedMode = managersWanted > 0 || filter !== undefined;
-  const query = (top: number, expand: boolean) => {
-    const parts = [`$select=${select.join(",")}`, `$top=${top}`];
-    if (filter) parts.push(`$filter=${encodeURIComponent(filter)}`);
-    // Advanced query mode refuses `$expand`.
-    if (expand) parts.push("$expand=manager($select=id,userPrincipalName)");
-    else if (advancedMode) parts.push("$count=true");
-    return `/users?${parts.join("&")}`;
-  };
-  const advanced: Record<string, string> = advancedMode ? { ConsistencyLevel: "eventual" } : {};
-  const first = await graph.getPage<GraphUser>(query(LIST_PAGE_SIZE, false), advanced);
-  const total = first.count;
-  let expand = false;
-  if (total !== undefined && managersWanted > 0 && !filter) {
-    const expandCost = 1 + Math.ceil(total / EXPANDED_PAGE_SIZE);
-    const batchCost = Math.ceil(total / LIST_PAGE_SIZE) + Math.ceil(managersWanted / BATCH_SIZE);
-    // A scope filter may need advanced query mode (`ne`, `not`, `endsWith`): never `$expand` then.
-    expand = expandCost < batchCost;
-  }
-
-  const users: GraphUser[] = [];
-  const headers = expand ? {} : advanced;
-  let page = expand ? await graph.getPage<GraphUser>(query(EXPANDED_PAGE_SIZE, true)) : first;
-  for (;;) {
-    users.push(...page.value);
-    if (page.nextLink)
-      options.progress?.(`read ${users.length}${total === undefined ? "" : ` of ${total}`} users`);
-    if (!page.nextLink) break;
-    page = await graph.getPage<GraphUser>(page.nextLink, headers);
-  }
-  return { users, managersExpanded: expand };
+/** `$select` of a user read: the key, the sync flag and exactly the properties the profiles manage. */
+export function userSelect(profiles: readonly DesiredProfile[]): string[] {
+  const managedPaths = new Set<string>();
+  for (const profile of profiles) for (const path of profile.attributes.keys()) managedPaths.add(path);
+  const select = ["id", "userPrincipalName", "onPremisesSyncEnabled", ...selectedProperties(managedPaths)];
+  // Whether a cloud user was synced once matters only to the extension attributes it makes read-only.
+  if (select.includes("onPremisesExtensionAttributes")) select.push("onPremisesLastSyncDateTime");
+  return [...new Set(select)];
 }
 
-function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
+/** How a profile names its user in a URL: by object id when it has one (a pending rename), else by UPN. */
+export function userKey(profile: DesiredProfile): string {
+  return encodeURIComponent(profile.id?.value ?? profile.userPrincipalName.value);
+}
+
+export function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
   const { id, userPrincipalName, onPremisesSyncEnabled, onPremisesLastSyncDateTime, manager, ...properties } =
     u;
   delete properties["@odata.type"];
+  delete properties["@odata.context"];
   const user: ActualUser = {
     id,
     userPrincipalName,
@@ -235,13 +162,112 @@ function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
   return user;
 }
 
-/** Batched `GET /users/{id}/manager`: one request per 20 users whose profile sets a manager. */
-async function readManagers(graph: TenantGraph, users: ActualUser[]): Promise<void> {
-  const results = await graph.batchGet(
-    users.map((u) => `/users/${u.id}/manager?$select=id,userPrincipalName`),
+/** What the per-user reads found for one profile, to be given to its user once paired. */
+export interface ProfileDetails {
+  manager?: BatchGetResult;
+  photo?: { metadata: BatchGetResult; etag?: string; hash?: string; bytes?: BatchGetResult };
+  phones?: BatchGetResult;
+  emails?: BatchGetResult;
+}
+
+export type DetailsByProfile = Map<DesiredProfile, ProfileDetails>;
+
+/** One per-user read of a profile, and where its answer goes. */
+export interface DetailRequest {
+  profile: DesiredProfile;
+  slot: "manager" | "photo" | "phones" | "emails";
+  url: string;
+}
+
+/**
+ * The reads of the manager, photo metadata and authentication methods of each profile that manages
+ * them (those asked for), addressed by the profile's key. A profile whose user does not exist gets
+ * 404s: it is reported as missing once the profiles are paired, and its answers are never used.
+ */
+export function detailRequests(
+  profiles: readonly DesiredProfile[],
+  what: { manager?: boolean; photo?: boolean; authentication?: boolean },
+): DetailRequest[] {
+  const requests: DetailRequest[] = [];
+  for (const profile of profiles) {
+    const key = userKey(profile);
+    if (what.manager && profile.manager !== undefined)
+      requests.push({ profile, slot: "manager", url: `/users/${key}/manager?$select=id,userPrincipalName` });
+    if (what.photo && profile.photo !== undefined)
+      requests.push({ profile, slot: "photo", url: `/users/${key}/photo` });
+    if (what.authentication && Object.keys(profile.authentication).length > 0) {
+      requests.push({ profile, slot: "phones", url: `/users/${key}/authentication/phoneMethods` });
+      requests.push({ profile, slot: "emails", url: `/users/${key}/authentication/emailMethods` });
+    }
+  }
+  return requests;
+}
+
+/** The answers of {@link detailRequests}, by profile. */
+export function detailsFrom(
+  requests: readonly DetailRequest[],
+  results: readonly BatchGetResult[],
+): DetailsByProfile {
+  const details: DetailsByProfile = new Map();
+  requests.forEach((request, i) => {
+    const entry = details.get(request.profile) ?? {};
+    const result = results[i] as BatchGetResult;
+    if (request.slot === "photo") entry.photo = { metadata: result };
+    else entry[request.slot] = result;
+    details.set(request.profile, entry);
+  });
+  return details;
+}
+
+/** {@link detailRequests} sent in batches; photos the cache does not know are downloaded and hashed. */
+export async function readProfileDetails(
+  graph: TenantGraph,
+  profiles: readonly DesiredProfile[],
+  what: { manager?: boolean; photo?: boolean; authentication?: boolean },
+  photoOptions?: ReadOptions,
+): Promise<DetailsByProfile> {
+  const requests = detailRequests(profiles, what);
+  const results = await graph.batch(requests.map((request) => ({ method: "GET", url: request.url })));
+  const details = detailsFrom(requests, results);
+  if (photoOptions) await readPhotoHashes(graph, details, photoOptions);
+  return details;
+}
+
+/** Hashes of the photos found: from the cache by etag, else downloaded (in batches) and hashed. */
+export async function readPhotoHashes(
+  graph: TenantGraph,
+  details: DetailsByProfile,
+  options: ReadOptions,
+): Promise<void> {
+  const toFetch: { profile: DesiredProfile; photo: NonNullable<ProfileDetails["photo"]> }[] = [];
+  for (const [profile, { photo }] of details) {
+    if (photo?.metadata.status !== 200) continue;
+    const etag = (photo.metadata.body as { "@odata.mediaEtag"?: string })["@odata.mediaEtag"] ?? "";
+    photo.etag = etag;
+    const cached = etag ? options.photoCache.get(etag) : undefined;
+    if (cached) photo.hash = cached;
+    else toFetch.push({ profile, photo });
+  }
+  if (toFetch.length === 0) return;
+  options.progress?.(`downloading ${toFetch.length} photos to compare`);
+  const bytes = await graph.batch(
+    toFetch.map(({ profile }) => ({ method: "GET", url: `/users/${userKey(profile)}/photo/$value` })),
   );
-  results.forEach((result, i) => {
-    const user = users[i] as ActualUser;
+  for (const [i, result] of bytes.entries()) {
+    const { photo } = toFetch[i] as (typeof toFetch)[number];
+    photo.bytes = result;
+    if (result.status !== 200 || !Buffer.isBuffer(result.body)) continue;
+    photo.hash = await options.hashImage(result.body);
+    if (photo.etag) options.photoCache.set(photo.etag, photo.hash);
+  }
+}
+
+/** Gives `user` what the per-user reads found for its profile; a failed read of a paired user is an error. */
+export function applyDetails(user: ActualUser, profile: DesiredProfile, details: DetailsByProfile): void {
+  const found = details.get(profile);
+  if (!found) return;
+  if (found.manager) {
+    const result = found.manager;
     if (result.status === 200) {
       const body = result.body as { id: string; userPrincipalName?: string };
       user.manager = { id: body.id, userPrincipalName: body.userPrincipalName ?? body.id };
@@ -250,75 +276,55 @@ async function readManagers(graph: TenantGraph, users: ActualUser[]): Promise<vo
     } else {
       throw itemError("manager", user, result);
     }
-  });
-}
-
-/** Photo metadata for each user, then the photo itself only where the etag is new to the cache. */
-async function readPhotos(graph: TenantGraph, users: ActualUser[], options: ReadOptions): Promise<void> {
-  const metadata = await graph.batchGet(users.map((u) => `/users/${u.id}/photo`));
-  const toFetch: { user: ActualUser; etag: string; width: number; height: number }[] = [];
-  metadata.forEach((result, i) => {
-    const user = users[i] as ActualUser;
-    if (result.status === 404) {
-      user.photo = null;
-      return;
-    }
-    if (result.status !== 200) throw itemError("photo", user, result);
-    const body = result.body as { "@odata.mediaEtag"?: string; width?: number; height?: number };
-    const etag = body["@odata.mediaEtag"] ?? "";
-    const cached = etag ? options.photoCache.get(etag) : undefined;
-    if (cached) user.photo = { etag, hash: cached, width: body.width ?? 0, height: body.height ?? 0 };
-    else toFetch.push({ user, etag, width: body.width ?? 0, height: body.height ?? 0 });
-  });
-  if (toFetch.length > 0) options.progress?.(`downloading ${toFetch.length} photos to compare`);
-  const bytes = await graph.batchGet(toFetch.map((f) => `/users/${f.user.id}/photo/$value`));
-  for (const [i, result] of bytes.entries()) {
-    const item = toFetch[i] as (typeof toFetch)[number];
-    if (result.status === 404) {
-      // Deleted between the two reads: eventual consistency, not an error.
-      item.user.photo = null;
-      continue;
-    }
-    if (result.status !== 200 || !Buffer.isBuffer(result.body)) throw itemError("photo", item.user, result);
-    const hash = await options.hashImage(result.body);
-    if (item.etag) options.photoCache.set(item.etag, hash);
-    item.user.photo = { etag: item.etag, hash, width: item.width, height: item.height };
   }
-}
-
-async function readAuthentication(graph: TenantGraph, users: ActualUser[]): Promise<void> {
-  const paths = users.flatMap((u) => [
-    `/users/${u.id}/authentication/phoneMethods`,
-    `/users/${u.id}/authentication/emailMethods`,
-  ]);
-  const results = await graph.batchGet(paths);
-  users.forEach((user, i) => {
-    const phones = results[2 * i] as BatchGetResult;
-    const emails = results[2 * i + 1] as BatchGetResult;
-    for (const result of [phones, emails])
+  if (found.photo) {
+    const { metadata, bytes, etag, hash } = found.photo;
+    const size = metadata.body as { width?: number; height?: number } | undefined;
+    if (metadata.status === 404 || bytes?.status === 404) {
+      // No photo; or deleted between the two reads (eventual consistency, not an error).
+      user.photo = null;
+    } else if (metadata.status !== 200) {
+      throw itemError("photo", user, metadata);
+    } else if (hash === undefined) {
+      throw itemError("photo", user, bytes ?? metadata);
+    } else {
+      user.photo = { etag: etag ?? "", hash, width: size?.width ?? 0, height: size?.height ?? 0 };
+    }
+  }
+  if (found.phones && found.emails) {
+    for (const result of [found.phones, found.emails])
       if (result.status !== 200) throw itemError("authentication methods", user, result);
     user.authentication = {
-      phoneMethods: ((phones.body as { value: ActualPhoneMethod[] }).value ?? []).map((m) => ({
+      phoneMethods: ((found.phones.body as { value?: ActualPhoneMethod[] }).value ?? []).map((m) => ({
         id: m.id,
         phoneType: m.phoneType,
         phoneNumber: m.phoneNumber,
       })),
-      emailMethods: ((emails.body as { value: ActualEmailMethod[] }).value ?? []).map((m) => ({
+      emailMethods: ((found.emails.body as { value?: ActualEmailMethod[] }).value ?? []).map((m) => ({
         id: m.id,
         emailAddress: m.emailAddress,
       })),
     };
-  });
+  }
 }
 
 /** Graph expands at most 20 objects of a relationship, without a nextLink. */
 const EXPANDED_MEMBERS_CAP = 20;
+export const ROLES_PATH = "/directoryRoles?$expand=members($select=id,userPrincipalName)";
 
-/** Directory roles with their members: a few requests for the whole tenant. */
-async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void> {
-  const page = await graph.getPage<{ id: string; displayName: string; members?: { id: string }[] }>(
-    "/directoryRoles?$expand=members($select=id,userPrincipalName)",
-  );
+interface GraphRole {
+  id: string;
+  displayName: string;
+  members?: { id: string }[];
+}
+
+/** Role names by lower-cased member id. */
+export type RoleMembers = Map<string, string[]>;
+
+/** Directory roles with their members: one request for the whole tenant (a few more for large roles). */
+export async function readRoles(graph: TenantGraph, first?: Promise<Page<GraphRole>>): Promise<RoleMembers> {
+  const page = await (first ?? graph.getPage<GraphRole>(ROLES_PATH));
+  const byMember: RoleMembers = new Map();
   // Activated directory roles number a few dozen at most: one page.
   for (const role of page.value) {
     let members = role.members ?? [];
@@ -333,12 +339,22 @@ async function readRoles(graph: TenantGraph, tenant: ActualTenant): Promise<void
       }
     }
     for (const member of members) {
-      tenant.byId.get(member.id.toLowerCase())?.roles.push(role.displayName);
+      const key = member.id.toLowerCase();
+      byMember.set(key, [...(byMember.get(key) ?? []), role.displayName]);
     }
   }
+  return byMember;
 }
 
-function itemError(what: string, user: ActualUser, result: BatchGetResult): TenantReadError {
+export function applyRoles(tenant: ActualTenant, roles: RoleMembers): void {
+  for (const [id, names] of roles) tenant.byId.get(id)?.roles.push(...names);
+}
+
+export function itemError(
+  what: string,
+  user: { userPrincipalName: string },
+  result: BatchGetResult,
+): TenantReadError {
   const hint = result.error?.hint;
   return new TenantReadError(
     `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,

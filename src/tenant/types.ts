@@ -47,8 +47,11 @@ export interface ActualTenant {
   byUpn: Map<string, ActualUser>;
   /** The same users by lower-cased object id. */
   byId: Map<string, ActualUser>;
-  /** How many users the tenant has in roster's scope (managed or not). */
-  usersInScope: number;
+  /**
+   * How many users the tenant has in roster's scope (managed or not); null when only a part of the
+   * users was read (`roster plan --changed-since`, apply), which says nothing about the others.
+   */
+  usersInScope: number | null;
   /**
    * The users holding each mail address a profile would newly set (lower-cased address -> holders,
    * from their proxyAddresses); undefined when no profile changes a mail.
@@ -56,7 +59,10 @@ export interface ActualTenant {
   mailHolders?: ReadonlyMap<string, readonly { id: string; userPrincipalName: string }[]>;
 }
 
-export function tenantOf(users: readonly ActualUser[], usersInScope = users.length): ActualTenant {
+export function tenantOf(
+  users: readonly ActualUser[],
+  usersInScope: number | null = users.length,
+): ActualTenant {
   return {
     byUpn: new Map(users.map((u) => [u.userPrincipalName.toLowerCase(), u])),
     byId: new Map(users.map((u) => [u.id.toLowerCase(), u])),

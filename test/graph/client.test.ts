@@ -375,6 +375,23 @@ describe("batch", () => {
 });
 
 describe("transport", () => {
+  it("sends nothing more once closed: a request still waiting for a slot fails without reaching Graph", async () => {
+    let arrived: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    // The first request is held unanswered; the second waits for the only slot.
+    server.handle = () => arrived();
+    const graph = client({ maxInFlight: 1 });
+    const holding = graph.get("/users/a").catch((e: unknown) => e);
+    const waiting = graph.get("/users/b").catch((e: unknown) => e);
+    await first;
+    graph.close();
+    const [, error] = await Promise.all([holding, waiting]);
+    expect(String(error)).toMatch(/closed/);
+    expect(server.log.map((r) => r.url)).toEqual(["/v1.0/users/a"]);
+  });
+
   it("sends the bearer token to the https custom host and never puts it in errors or events", async () => {
     server.handle = (_req, res) =>
       json(res, 401, graphError("InvalidAuthenticationToken", "Access token validation failure."));
@@ -436,6 +453,19 @@ describe("transport", () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => graph.get(`/users/u${i}`)));
     expect(server.log).toHaveLength(12);
     expect(server.maxConcurrent).toBe(3);
+  });
+
+  it("reuses kept-alive connections: 30 requests one after another, then 30 at once, over 3 TLS connections", async () => {
+    server.handle = async (_req, res) => {
+      await sleep(5);
+      json(res, 200, { ok: true });
+    };
+    const graph = client({ maxInFlight: 3 });
+    for (let i = 0; i < 30; i++) await graph.get(`/users/u${i}`);
+    expect(server.connections).toBe(1);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => graph.get(`/users/v${i}`)));
+    expect(server.log).toHaveLength(60);
+    expect(server.connections).toBe(3);
   });
 
   it("bounds concurrent $batch calls too", async () => {

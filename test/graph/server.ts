@@ -24,6 +24,8 @@ export interface TestServer {
   caPem: string;
   log: LoggedRequest[];
   maxConcurrent: number;
+  /** TLS connections accepted since the last reset. */
+  connections: number;
   handle: Handler;
   reset(): void;
   close(): Promise<void>;
@@ -50,10 +52,12 @@ export async function startServer(): Promise<TestServer> {
     caPem: pems.cert,
     log: [],
     maxConcurrent: 0,
+    connections: 0,
     handle: (_req, res) => json(res, 404, { error: { code: "NoHandler", message: "no handler" } }),
     reset() {
       state.log.length = 0;
       state.maxConcurrent = 0;
+      state.connections = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -88,6 +92,7 @@ export async function startServer(): Promise<TestServer> {
       });
     });
   });
+  server.on("secureConnection", () => state.connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   state.origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;

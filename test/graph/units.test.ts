@@ -46,6 +46,21 @@ describe("Semaphore", () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
     expect(sem.active).toBe(0);
   });
+
+  it("gives a freed slot to an urgent waiter before those that came earlier", async () => {
+    const sem = new Semaphore(1);
+    const first = await sem.acquire();
+    const order: string[] = [];
+    const take = (name: string, urgent = false) =>
+      sem.acquire(urgent).then((release) => {
+        order.push(name);
+        release();
+      });
+    const waiting = [take("batch 1"), take("batch 2"), take("page", true)];
+    first();
+    await Promise.all(waiting);
+    expect(order).toEqual(["page", "batch 1", "batch 2"]);
+  });
 });
 
 describe("batch payloads", () => {

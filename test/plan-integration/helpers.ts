@@ -147,6 +147,7 @@ export function batchItems(log: readonly LoggedRequest[]): string[] {
 /** What a logged request reads: `users`, `users?expand`, `manager`, `photo`, `photo/$value`… */
 export function kindOf(r: LoggedRequest): string {
   if (r.path === "/users") return r.query.includes("$expand=manager") ? "users?expand" : "users";
+  if (r.path === "/users/$count") return "users/$count";
   if (r.path === "/$batch") return "$batch";
   if (r.path === "/directoryRoles") return "directoryRoles";
   if (r.path === "/organization") return "organization";

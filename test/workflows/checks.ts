@@ -405,6 +405,7 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
       "plan.yml/plan: roster plan must pass --no-auth-methods: the pull request's code runs with this job's token, and roster-plan may not read authentication methods",
     );
   const flags = [
+    "--changed-since HEAD^1",
     "--out plan.json",
     "--html plan.html",
     "--format markdown",
@@ -427,6 +428,10 @@ export function checkPlanWorkflow(workflows: Workflows): string[] {
     )
       problems.push("plan.yml/plan: the last step must fail the job when the exit code is neither 0 nor 2");
   }
+  // HEAD^1 is the merge commit's base: it must be fetched with it.
+  const checkout = findUses(plan, "actions/checkout")[0];
+  if (Number(checkout?.with?.["fetch-depth"] ?? 1) < 2)
+    problems.push("plan.yml/plan: checkout needs fetch-depth: 2 for --changed-since HEAD^1 (the base)");
   const comment = findUses(plan, "actions/github-script").find((s) =>
     String(s.with?.script ?? "").includes(PLAN_MARKER),
   );
@@ -590,6 +595,9 @@ export function checkDriftWorkflow(workflows: Workflows): string[] {
     problems.push(`drift.yml: schedule must be one daily cron, found ${JSON.stringify(schedule)}`);
   const plan = doc.jobs.plan;
   const step = findRun(plan, /\broster plan\b/);
+  // The drift check compares the whole tenant: never a part of it.
+  if (step?.run?.includes("--changed-since"))
+    problems.push("drift.yml/plan: must read the whole tenant, not --changed-since");
   if (!step?.run?.includes("--detailed-exitcode") || !step.run.includes("--format markdown"))
     problems.push("drift.yml/plan: must run roster plan --detailed-exitcode --format markdown");
   if (step?.run && /--no-auth-methods/.test(step.run))

@@ -218,6 +218,33 @@ describe("structure", () => {
       /must run roster plan/,
     ],
     [
+      "the plan step reading the whole tenant",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace(" --changed-since HEAD^1", "");
+      },
+      checkPlanWorkflow,
+      /must run roster plan --changed-since HEAD\^1/,
+    ],
+    [
+      "the plan job's checkout without the base commit",
+      (w) => {
+        const s = step(job(w, "plan.yml", "plan"), (x) => x.uses?.startsWith("actions/checkout@") === true);
+        delete s.with!["fetch-depth"];
+      },
+      checkPlanWorkflow,
+      /fetch-depth: 2/,
+    ],
+    [
+      "a drift check of a part of the tenant",
+      (w) => {
+        const s = step(job(w, "drift.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
+        s.run = s.run!.replace("roster plan", "roster plan --changed-since HEAD~1");
+      },
+      checkDriftWorkflow,
+      /must read the whole tenant/,
+    ],
+    [
       "the plan step failing on exit 2",
       (w) => {
         const s = step(job(w, "plan.yml", "plan"), (x) => /roster plan/.test(x.run ?? ""));
@@ -874,6 +901,8 @@ describe("plan.yml scripts", () => {
         "--graph-url",
         "https://graph.microsoft.com",
         "--no-auth-methods",
+        "--changed-since",
+        "HEAD^1",
         "--out",
         "plan.json",
         "--html",

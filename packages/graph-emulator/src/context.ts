@@ -73,6 +73,8 @@ export class PhotoUploadLog {
 export class EmulatorContext {
   readonly faults: Faults;
   readonly log = new RequestLog();
+  /** Connections accepted (TLS sessions established, with HTTPS), for tests of connection reuse. */
+  readonly connections = { opened: 0 };
   readonly photoUploads = new PhotoUploadLog();
   readonly throttle: Throttle;
   /** Outlook's per-mailbox limits on photos, on while `throttle` is enabled. */

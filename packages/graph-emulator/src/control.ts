@@ -8,6 +8,7 @@
 //   GET|PUT  /_emulator/throttling   {"enabled", "ruLimit", "ruWindowMs", "writeLimit", "writeWindowMs",
 //                                    "outlookConcurrency", "outlookRequestLimit", … (outlook.ts)}
 //   GET|PUT  /_emulator/latency      {"latencyMs": N}: extra latency for every Graph request
+//   GET|DELETE /_emulator/connections  {"opened": N}: connections (TLS sessions) accepted / reset
 import { dumpApps, readApps } from "./apps.js";
 import type { EmulatorContext } from "./context.js";
 import { isSeed } from "./random.js";
@@ -112,6 +113,11 @@ export async function handleControl(ctx: EmulatorContext, req: ControlRequest): 
       return setNumber(req.body, "latencyMs", (ms) => {
         ctx.latencyMs = ms;
       });
+    case "GET connections":
+      return { status: 200, body: { opened: ctx.connections.opened } };
+    case "DELETE connections":
+      ctx.connections.opened = 0;
+      return { status: 204 };
     case "GET throttling":
       return { status: 200, body: ctx.throttle.config };
     case "PUT throttling": {

@@ -253,13 +253,37 @@ function checkProperty(prop: string, value: Literal, op: string): void {
   }
 }
 
+/**
+ * Graph refuses more than 15 clauses joined by `or`, and an `in` of more than 15 values, outside
+ * advanced queries: "Too many child clauses specified in search filter expression containing 'OR'
+ * operators: 16. Max allowed: 15." (github.com/microsoftgraph/microsoft-graph-docs/issues/21098;
+ * the `in` limit documented by github.com/microsoftgraph/microsoft-graph-docs/pull/22097).
+ */
+const MAX_OR_CLAUSES = 15;
+
+function tooManyClauses(count: number): never {
+  throw unsupportedQuery(
+    `Too many child clauses specified in search filter expression containing 'OR' operators: ${count}. Max allowed: ${MAX_OR_CLAUSES}.`,
+  );
+}
+
+/** The operands of a chain of `or`s (`a or b or c`: three), nested chains being their own. */
+function orOperands(node: FilterNode): FilterNode[] {
+  return node.kind === "or" ? [...orOperands(node.left), ...orOperands(node.right)] : [node];
+}
+
 function check(node: FilterNode, context: FilterContext): void {
   switch (node.kind) {
     case "and":
-    case "or":
       check(node.left, context);
       check(node.right, context);
       return;
+    case "or": {
+      const operands = orOperands(node);
+      if (!context.advanced && operands.length > MAX_OR_CLAUSES) tooManyClauses(operands.length);
+      for (const operand of operands) check(operand, context);
+      return;
+    }
     case "not":
       if (!context.advanced) throw unsupportedQuery("Filter operator 'Not' is not supported.");
       check(node.inner, context);
@@ -270,6 +294,7 @@ function check(node: FilterNode, context: FilterContext): void {
       checkProperty(node.prop, node.value, node.op);
       return;
     case "in":
+      if (!context.advanced && node.values.length > MAX_OR_CLAUSES) tooManyClauses(node.values.length);
       for (const value of node.values) checkProperty(node.prop, value, "eq");
       return;
     case "fn": {

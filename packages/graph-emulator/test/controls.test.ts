@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userIdFromUpn } from "../src/ids.js";
 import type { RunningEmulator } from "../src/index.js";
-import { expectGraphError, raw, start } from "./helpers.js";
+import { caTrustingFetch } from "../src/index.js";
+import { expectGraphError, raw, start, TOKEN } from "./helpers.js";
 
 let em: RunningEmulator;
 
@@ -127,5 +128,24 @@ describe("/_emulator controls", () => {
         })
       ).status,
     ).toBe(400);
+  });
+});
+
+describe("connections", () => {
+  it("keeps a connection open between requests, like Graph, and counts the TLS connections it accepts", async () => {
+    expect((await raw(em, "DELETE", "/_emulator/connections")).status).toBe(204);
+    // One keep-alive agent: every request after the first reuses its connection.
+    const fetchKeptAlive = caTrustingFetch(em.caPem);
+    for (let i = 0; i < 5; i++) {
+      const res = await fetchKeptAlive(`${em.origin}/v1.0/organization`, {
+        headers: { Authorization: `Bearer ${TOKEN}` },
+      });
+      expect(res.status).toBe(200);
+      // Node's http.Agent never reuses a socket whose server announces a timeout of 1 s or less.
+      expect(res.headers.get("keep-alive")).toBe("timeout=60");
+      await res.text();
+    }
+    const counted = await fetchKeptAlive(`${em.origin}/_emulator/connections`);
+    expect(await counted.json()).toEqual({ opened: 1 });
   });
 });

@@ -176,6 +176,55 @@ describe("$filter", () => {
     );
   });
 
+  it("refuses more than 15 clauses joined by or, or an in of more than 15 values, outside advanced queries", async () => {
+    const clauses = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `startswith(userPrincipalName,'user0${String(i).padStart(2, "0")}')`,
+      );
+    expect(await ids(clauses(15).join(" or "))).toHaveLength(150);
+    // Default mode, so `$expand=manager` may come along: how a client lists a tenant in parts.
+    const expanded = await raw(
+      em,
+      "GET",
+      `/v1.0/users?$filter=${encodeURIComponent(clauses(15).join(" or "))}&$expand=manager&$top=100&$select=id`,
+    );
+    expect(expanded.status, expanded.text).toBe(200);
+    expect(expanded.json.value).toHaveLength(100);
+    expect(expanded.json["@odata.nextLink"]).toContain("$expand=manager");
+    const sixteen = await raw(
+      em,
+      "GET",
+      `/v1.0/users?$filter=${encodeURIComponent(clauses(16).join(" or "))}&$expand=manager&$top=100`,
+    );
+    expectGraphError(
+      sixteen,
+      400,
+      "Request_UnsupportedQuery",
+      "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.",
+    );
+    const values = Array.from({ length: 16 }, (_, i) => `'user${String(i).padStart(4, "0")}@contoso.com'`);
+    expectGraphError(
+      await raw(
+        em,
+        "GET",
+        `/v1.0/users?$filter=${encodeURIComponent(`userPrincipalName in (${values.join(",")})`)}`,
+      ),
+      400,
+      "Request_UnsupportedQuery",
+      "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.",
+    );
+    // Each chain counts alone; advanced queries are not held to it.
+    expect(await ids(`(${clauses(10).join(" or ")}) and (${clauses(10).join(" or ")})`)).toHaveLength(100);
+    expect(
+      await ids(
+        `userPrincipalName in (${values.join(",")})`,
+        { ConsistencyLevel: "eventual" },
+        "&$count=true",
+      ),
+    ).toHaveLength(16);
+  });
+
   it("looks ids up by index", async () => {
     const first = await raw(em, "GET", "/v1.0/users?$top=1&$select=id");
     const id = first.json.value[0].id;

@@ -92,7 +92,8 @@ function setup(scenario: Scenario = {}) {
     tenantId: TENANT_ID,
     requests: { total: 0, byMethod: {}, retries: 0 },
     replan: async (only) => {
-      replans.push(only);
+      // Which users apply asked to re-read, by lower-cased id.
+      replans.push(only ? new Set(only.map((u) => u.id.toLowerCase())) : undefined);
       return freshState(profiles, users(), rosterConfig);
     },
     ...scenario.session,
