@@ -59,7 +59,12 @@ describe("the README's permission tables", () => {
     expect(commandPermissions(readme, "DRIFT_APP")).toEqual(DRIFT);
     expect(commandPermissions(readme, "APPLY_APP")).toEqual(APPLY);
     // The pull-request app reads no authentication method (SECURITY.md); the drift app does.
-    expect(PLAN).toEqual(["Organization.Read.All", "User.Read.All", "RoleManagement.Read.Directory"]);
+    expect(PLAN).toEqual([
+      "Organization.Read.All",
+      "User.Read.All",
+      "RoleManagement.Read.Directory",
+      "GroupMember.Read.All",
+    ]);
     expect(DRIFT).toEqual([...PLAN, "UserAuthMethod-Phone.Read.All", "UserAuthMethod-Email.Read.All"]);
   });
 

@@ -73,6 +73,16 @@ const CALLS: readonly CallPermissions[] = [
   },
   {
     method: "GET",
+    path: /^\/roleManagement\/directory\/roleEligibilityScheduleInstances$/,
+    permissions: ["RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory"],
+  },
+  {
+    method: "GET",
+    path: /^\/groups\/[^/]+\/members(\/.*)?$/,
+    permissions: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+  },
+  {
+    method: "GET",
     path: /^\/users(\/.*)?$/,
     permissions: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All"],
   },

@@ -6,7 +6,7 @@ import { canonicalPhoneNumber } from "../entra/phone.js";
 import { isPrivilegedTarget } from "../entra/roles.js";
 import type { ActualUser } from "../tenant/types.js";
 import { maskAuthValue } from "./mask.js";
-import { PRIVILEGED_SKIP_REASON, type UserDiff } from "./user-diff.js";
+import { privilegedSkipReason, type UserDiff } from "./user-diff.js";
 
 /** The kind of method an `authentication.<kind>` change path names. */
 export function authKind(change: { path: string }): AuthMethodKind {
@@ -115,7 +115,7 @@ export function diffAuthentication(
       source: want.source,
     };
     if (isPrivilegedTarget(d.user.roles)) {
-      d.skip(change, PRIVILEGED_SKIP_REASON);
+      d.skip(change, privilegedSkipReason(d.user.roles));
       continue;
     }
     d.add({

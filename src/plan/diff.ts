@@ -10,7 +10,7 @@ import type { ActualTenant, ActualUser } from "../tenant/types.js";
 import { compareNatural } from "../util/text.js";
 import { diffAuthentication } from "./diff-auth.js";
 import type { PlanMessage, PlannedUser } from "./types.js";
-import { PRIVILEGED_SKIP_REASON, UserDiff } from "./user-diff.js";
+import { privilegedSkipReason, UserDiff } from "./user-diff.js";
 
 /** Why an extension attribute of a user synced from on-premises AD once is not planned. */
 export const PREVIOUSLY_SYNCED_REASON =
@@ -241,7 +241,7 @@ function diffIdentity(d: UserDiff): void {
     after: desired.value,
     source: desired.source,
   };
-  if (isPrivilegedTarget(d.user.roles)) d.skip(change, PRIVILEGED_SKIP_REASON);
+  if (isPrivilegedTarget(d.user.roles)) d.skip(change, privilegedSkipReason(d.user.roles));
   else d.add({ ...change, sensitive: true, ownerKey: "userPrincipalName" });
 }
 
@@ -267,7 +267,7 @@ function diffAttributes(
       isPrivilegedTarget(d.user.roles) &&
       !d.ownedElsewhere.has(top)
     ) {
-      d.skip(change, PRIVILEGED_SKIP_REASON);
+      d.skip(change, privilegedSkipReason(d.user.roles));
       continue;
     }
     const conflict =

@@ -1,11 +1,16 @@
 // One user's part of the diff: the changes, the differences roster will not write (with why) and
 // the errors. Shared by the per-kind diff functions (diff.ts, diff-auth.ts).
 import type { DesiredProfile, Sourced } from "../desired/types.js";
+import { isEligibleOnly } from "../entra/roles.js";
 import type { ActualUser } from "../tenant/types.js";
 import type { Change, ChangeAction, PlanMessage, SkippedChange } from "./types.js";
 
-export const PRIVILEGED_SKIP_REASON =
-  "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods";
+/** Why a privileged user's sensitive property or authentication method is not planned. */
+export function privilegedSkipReason(roles: readonly string[]): string {
+  return isEligibleOnly(roles)
+    ? "the user may activate an admin role (PIM): roster leaves their sensitive properties and authentication methods to a person"
+    : "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods";
+}
 
 /** Collects one user's changes; `skip` records a difference roster will not write, with why. */
 export class UserDiff {

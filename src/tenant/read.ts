@@ -5,13 +5,15 @@
 // need not wait for the listing. A part of the users is read by subset.ts instead.
 import type { DesiredProfile, DesiredState } from "../desired/types.js";
 import { selectedProperties } from "../entra/attributes.js";
-import { RosterError } from "../errors.js";
-import type { BatchGetResult, Page, PhotoHashCache, TenantGraph } from "./graph-slice.js";
+import { itemError, TenantReadError } from "./errors.js";
+import type { BatchGetResult, PhotoHashCache, TenantGraph } from "./graph-slice.js";
 import { type GraphUser, listUsers } from "./listing.js";
 import { pairProfiles } from "./pairing.js";
+import { applyRoles, readRoles } from "./roles.js";
 import type { ActualEmailMethod, ActualPhoneMethod, ActualTenant, ActualUser } from "./types.js";
 import { tenantOf } from "./types.js";
 
+export { itemError, TenantReadError } from "./errors.js";
 export type { BatchGet, BatchGetResult, Page, PhotoHashCache, TenantGraph } from "./graph-slice.js";
 
 export interface ReadOptions {
@@ -22,9 +24,6 @@ export interface ReadOptions {
   /** Progress lines for large tenants (stderr). */
   progress?: (message: string) => void;
 }
-
-/** A tenant read that returned something roster cannot use (a failed per-user read). */
-export class TenantReadError extends RosterError {}
 
 export async function readTenant(
   graph: TenantGraph,
@@ -306,58 +305,4 @@ export function applyDetails(user: ActualUser, profile: DesiredProfile, details:
       })),
     };
   }
-}
-
-/** Graph expands at most 20 objects of a relationship, without a nextLink. */
-const EXPANDED_MEMBERS_CAP = 20;
-export const ROLES_PATH = "/directoryRoles?$expand=members($select=id,userPrincipalName)";
-
-interface GraphRole {
-  id: string;
-  displayName: string;
-  members?: { id: string }[];
-}
-
-/** Role names by lower-cased member id. */
-export type RoleMembers = Map<string, string[]>;
-
-/** Directory roles with their members: one request for the whole tenant (a few more for large roles). */
-export async function readRoles(graph: TenantGraph, first?: Promise<Page<GraphRole>>): Promise<RoleMembers> {
-  const page = await (first ?? graph.getPage<GraphRole>(ROLES_PATH));
-  const byMember: RoleMembers = new Map();
-  // Activated directory roles number a few dozen at most: one page.
-  for (const role of page.value) {
-    let members = role.members ?? [];
-    // The expansion may have been cut at 20: read a fuller role's own member list (paged, no $top).
-    if (members.length >= EXPANDED_MEMBERS_CAP) {
-      members = [];
-      let next: string | undefined = `/directoryRoles/${role.id}/members?$select=id`;
-      while (next) {
-        const membersPage: Page<{ id: string }> = await graph.getPage<{ id: string }>(next);
-        members.push(...membersPage.value);
-        next = membersPage.nextLink;
-      }
-    }
-    for (const member of members) {
-      const key = member.id.toLowerCase();
-      byMember.set(key, [...(byMember.get(key) ?? []), role.displayName]);
-    }
-  }
-  return byMember;
-}
-
-export function applyRoles(tenant: ActualTenant, roles: RoleMembers): void {
-  for (const [id, names] of roles) tenant.byId.get(id)?.roles.push(...names);
-}
-
-export function itemError(
-  what: string,
-  user: { userPrincipalName: string },
-  result: BatchGetResult,
-): TenantReadError {
-  const hint = result.error?.hint;
-  return new TenantReadError(
-    `reading the ${what} of ${user.userPrincipalName} failed: HTTP ${result.status}${result.errorCode ? ` ${result.errorCode}` : ""}`,
-    hint ? { hint } : {},
-  );
 }

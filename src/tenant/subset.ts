@@ -10,22 +10,20 @@ import type { GraphUser } from "./listing.js";
 import { pairProfiles } from "./pairing.js";
 import {
   applyDetails,
-  applyRoles,
   type DetailsByProfile,
   detailRequests,
   detailsFrom,
   itemError,
   newMails,
   type ReadOptions,
-  ROLES_PATH,
   readMailHolders,
   readPhotoHashes,
   readProfileDetails,
-  readRoles,
   toActualUser,
   userKey,
   userSelect,
 } from "./read.js";
+import { applyRoles, ROLE_REQUESTS, readRoles } from "./roles.js";
 import type { ActualTenant, ActualUser } from "./types.js";
 import { tenantOf } from "./types.js";
 
@@ -78,17 +76,14 @@ export async function readTenantSubset(
   if (lookups.length === 0) return { tenant: tenantOf([], null), profiles: [] };
   const results = await graph.batch([
     ...lookups,
-    { method: "GET", url: ROLES_PATH },
+    ...ROLE_REQUESTS,
     ...requests.map((request): BatchGet => ({ method: "GET", url: request.url })),
   ]);
   const found = results.slice(0, lookups.length);
-  const rolesResult = results[lookups.length] as BatchGetResult;
-  const details = detailsFrom(requests, results.slice(lookups.length + 1));
-  if (rolesResult.status !== 200)
-    throw itemError("directory roles", { userPrincipalName: "the tenant" }, rolesResult);
-  const rolesPage = rolesResult.body as { value?: [] };
+  const roleResults = results.slice(lookups.length, lookups.length + ROLE_REQUESTS.length);
+  const details = detailsFrom(requests, results.slice(lookups.length + ROLE_REQUESTS.length));
   const [roles] = await Promise.all([
-    readRoles(graph, Promise.resolve({ value: rolesPage.value ?? [] })),
+    readRoles(graph, roleResults),
     readPhotoHashes(graph, details, options),
   ]);
 

@@ -152,6 +152,8 @@ export function kindOf(r: LoggedRequest): string {
   if (r.path === "/directoryRoles") return "directoryRoles";
   if (r.path === "/organization") return "organization";
   if (/^\/directoryRoles\/[^/]+\/members$/.test(r.path)) return "directoryRoles/members";
+  if (r.path === "/roleManagement/directory/roleEligibilityScheduleInstances") return "roleEligibilities";
+  if (/^\/groups\/[^/]+\/members$/.test(r.path)) return "groups/members";
   const perUser = /^\/users\/[^/]+\/(.+)$/.exec(r.path);
   if (perUser?.[1]) return perUser[1].replace(/\/\$ref$/, "");
   return r.path;

@@ -67,8 +67,9 @@ describe("a tenant of N users whose profiles set neither photos, managers nor au
       // The roles are read beside the listing, so only the tenant's identity has a fixed place.
       const wire = wireRequests(log);
       expect(wire[0]).toBe("GET organization");
-      expect(tally(wire)).toEqual({ "GET organization": 1, "GET users": pages, "GET directoryRoles": 1 });
-      expect(batchItems(log)).toEqual([]);
+      expect(tally(wire)).toEqual({ "GET organization": 1, "GET users": pages, "POST $batch": 1 });
+      // Who holds a role now, and who may activate one, in one $batch.
+      expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities"]);
       expect(log.every((r) => r.status === 200)).toBe(true);
       // The list selects exactly the managed properties (plus the key and the sync flag); with no
       // manager to read it needs no count, so it stays out of the eventually consistent advanced mode.
@@ -108,9 +109,9 @@ describe("managers are read the way that takes the least time, then the fewest r
     expect(tally(wireRequests(log))).toEqual({
       "GET organization": 1,
       "GET users?expand": 1,
-      "GET directoryRoles": 1,
+      "POST $batch": 1,
     });
-    expect(batchItems(log)).toEqual([]);
+    expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities"]);
   });
 
   it("more users than one page: the first expanded page, the tenant's $count, then the rest of the pages", async () => {
@@ -136,9 +137,9 @@ describe("managers are read the way that takes the least time, then the fewest r
       "GET organization": 1,
       "GET users?expand": Math.ceil(n / EXPANDED_PAGE),
       "GET users/$count": 1,
-      "GET directoryRoles": 1,
+      "POST $batch": 1,
     });
-    expect(batchItems(log)).toEqual([]);
+    expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities"]);
     expect(
       log.filter((r) => r.path === "/users").map((r) => new URLSearchParams(r.query).get("$top")),
     ).toEqual(["100", "100", "100"]);
@@ -166,10 +167,14 @@ describe("managers are read the way that takes the least time, then the fewest r
       "GET users?expand": 1,
       "GET users/$count": 1,
       "GET users": Math.ceil(n / LIST_PAGE),
-      "POST $batch": Math.ceil(m / BATCH),
-      "GET directoryRoles": 1,
+      // The managers' batches, and one for the roles.
+      "POST $batch": Math.ceil(m / BATCH) + 1,
     });
-    expect(tally(batchItems(log))).toEqual({ "GET manager": m });
+    expect(tally(batchItems(log))).toEqual({
+      "GET manager": m,
+      "GET directoryRoles": 1,
+      "GET roleEligibilities": 1,
+    });
   });
 });
 
@@ -208,7 +213,7 @@ describe("a large tenant is listed in parts side by side", () => {
       "GET organization": 1,
       "GET users": 16,
       "GET users/$count": 1,
-      "GET directoryRoles": 1,
+      "POST $batch": 1,
     });
     // The second page of a part repeats its filter (the nextLink carries every query option).
     const filters = [
@@ -258,6 +263,8 @@ describe("photos and authentication methods of the example repository", () => {
     expect(items).toEqual({
       "GET photo": 22,
       "GET photo/$value": 21, // Debra has no photo in the tenant (404): nothing to download
+      "GET directoryRoles": 1,
+      "GET roleEligibilities": 1,
       "GET authentication/phoneMethods": 13,
       "GET authentication/emailMethods": 13,
     });
@@ -266,14 +273,15 @@ describe("photos and authentication methods of the example repository", () => {
     const wire = wireRequests(log);
     expect(wire[0]).toBe("GET organization");
     // Then the listing, the per-user reads and the roles run side by side.
+    // The demo's role-assignable group's members are read once the roles are known.
     expect(wire.slice(1).sort()).toEqual([
-      "GET directoryRoles",
+      "GET groups/members",
       "GET users?expand",
-      ...Array<string>(batches).fill("POST $batch"),
+      ...Array<string>(batches + 1).fill("POST $batch"),
     ]);
     // The emulator answers 400 to a $batch of more than 20; all of them succeeded.
     expect(log.filter((r) => r.path === "/$batch").every((r) => r.status === 200)).toBe(true);
-    expect(first.err).toContain(`planned with ${1 + 1 + batches + 1} Graph requests`);
+    expect(first.err).toContain(`planned with ${1 + 1 + batches + 1 + 1} Graph requests`);
 
     const cacheFile = join(dir, ".roster-cache", "photo-hashes.json");
     await access(cacheFile);
@@ -289,9 +297,11 @@ describe("photos and authentication methods of the example repository", () => {
       "GET photo": 22,
       "GET authentication/phoneMethods": 13,
       "GET authentication/emailMethods": 13,
+      "GET directoryRoles": 1,
+      "GET roleEligibilities": 1,
     });
     expect(again.some((r) => r.path.endsWith("/photo/$value"))).toBe(false);
-    expect(wireRequests(again)).toHaveLength(1 + 1 + Math.ceil((22 + 26) / BATCH) + 1);
+    expect(wireRequests(again)).toHaveLength(1 + 1 + Math.ceil((22 + 26) / BATCH) + 1 + 1);
     expect(second.err).not.toContain("downloading");
     // Same plan from the cached hashes.
     expect(comparable(second.plan)).toEqual(comparable(first.plan));

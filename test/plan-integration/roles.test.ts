@@ -68,7 +68,7 @@ describe("a directory role held by more than 20 users", () => {
     expect(wireRequests(log)).toEqual([
       "GET organization",
       "GET users",
-      "GET directoryRoles",
+      "POST $batch",
       "GET directoryRoles/members",
     ]);
   });
