@@ -8,7 +8,7 @@
 // Every user has a profile; profiles sit in one folder per department with a `_defaults.yaml`.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { StateUser, TenantState } from "@roster/graph-emulator";
+import { mulberry32, type StateUser, type TenantState } from "@roster/graph-emulator";
 import sharp from "sharp";
 
 export interface TenantSpec {
@@ -95,18 +95,6 @@ const SURNAMES = [
   "Young",
 ];
 
-/** mulberry32: a small seeded PRNG, so every run generates the same tenant. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface GeneratedUser {
   upn: string;
   stem: string;
@@ -134,7 +122,7 @@ export interface Generated {
 
 /** The users, their tenant state and nothing on disk yet. */
 export function generateTenant(spec: TenantSpec): Generated {
-  const random = prng(spec.seed);
+  const random = mulberry32(spec.seed); // the same tenant on every run
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
   const users: GeneratedUser[] = [];
   for (let i = 0; i < spec.users; i++) {

@@ -10,9 +10,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "@roster/graph-emulator";
 import sharp from "sharp";
 import { hashDistance, perceptualHash, SAME_PHOTO_MAX_DISTANCE } from "../src/photos/hash.js";
-import { random } from "../test/photos/images.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PHOTOS = join(ROOT, "photos");
@@ -67,7 +67,7 @@ const hsl = (hue: number, saturation: number, lightness: number) =>
 
 /** An abstract avatar in a 100×100 space: a gradient and a few shapes, placed off-centre. */
 function drawing(seed: number): string {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const between = (low: number, high: number) => low + next() * (high - low);
   const hue = between(0, 360);
   const accent = hue + between(120, 240);

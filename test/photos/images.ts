@@ -4,18 +4,7 @@
 // varies along one axis only (a plain left-to-right gradient, vertical stripes) has most of its
 // low DCT coefficients at zero, so its perceptual hash carries only a few bits (see hash.ts).
 import sharp from "sharp";
-
-/** A small seeded PRNG (mulberry32): the same seed always gives the same sequence. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.js";
 
 /** An SVG document of `size`×`size` user units with `body` inside. */
 export function svg(size: number, body: string): Buffer {
@@ -26,7 +15,7 @@ export function svg(size: number, body: string): Buffer {
 
 /** Smooth value noise (a coarse random grid blown up bicubically) with fine grain on top, as PNG. */
 export async function noise(seed: number, size: number, cells: number, grain: number): Promise<Buffer> {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const coarse = Buffer.alloc(cells * cells * 3);
   for (let i = 0; i < coarse.length; i++) coarse[i] = Math.floor(next() * 256);
   const smooth = await sharp(coarse, { raw: { width: cells, height: cells, channels: 3 } })

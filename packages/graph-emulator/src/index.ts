@@ -16,6 +16,8 @@ import { generateCertificate } from "./tls.js";
 export type { StateApp } from "./apps.js";
 export type { PhotoUpload } from "./context.js";
 export { userIdFromUpn } from "./ids.js";
+/** The seeded generator behind fault injection, for tests and the benchmark that need the same. */
+export { mulberry32 } from "./random.js";
 export type { StateGroup, StateUser, TenantState } from "./state.js";
 export { dumpState, StateError } from "./state.js";
 export { caTrustingFetch, EmulatorFetchHandler } from "./trust.js";
