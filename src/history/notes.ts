@@ -18,7 +18,8 @@
 //     reason: officeLocation was changed in the tenant since the plan
 //
 // `plan:` says what the apply covered: `fresh (made by this apply)` (the whole desired state of the
-// commit, every change the tenant lacked listed), or `saved <file>, made from <commit>` (only the
+// commit, every change the tenant lacked listed), `fresh (made by this apply), users changed since
+// <commit>` (the same for the users changed since that commit), or `saved <file>, made from <commit>` (only the
 // reviewed changes of that plan). History infers "the tenant already held it" from a missing line
 // only for a fresh plan on a clean working tree.
 //
@@ -95,16 +96,22 @@ export function formatApplyNote(report: ApplyReport, context: RunContext): strin
 }
 
 const FRESH_PLAN = "fresh (made by this apply)";
+const FRESH_PART = /^fresh \(made by this apply\), users changed since ([0-9a-f]{40,64})$/;
 const SAVED_PLAN = /^saved (.*), made (?:from ([0-9a-f]{40,64})|outside git)$/;
 
 function planScope(report: ApplyReport): string {
-  if (report.plan.file === null) return FRESH_PLAN;
+  if (report.plan.file === null) {
+    const since = report.plan.changedSince;
+    return since ? `${FRESH_PLAN}, users changed since ${since}` : FRESH_PLAN;
+  }
   const from = report.plan.commit ? `from ${report.plan.commit}` : "outside git";
   return `saved ${oneLine(report.plan.file)}, made ${from}`;
 }
 
 function parsePlanScope(commit: string, text: string): ApplyRecord["plan"] {
   if (text === FRESH_PLAN) return { source: "fresh", commit };
+  const part = FRESH_PART.exec(text);
+  if (part) return { source: "fresh", commit, since: part[1] as string };
   const saved = SAVED_PLAN.exec(text);
   return saved ? { source: "saved", commit: saved[2] ?? null } : null;
 }
@@ -124,7 +131,7 @@ function noteValue(change: ChangeOutcome): string | undefined {
 /** JSON on one line with every invisible or direction-changing character escaped. */
 function jsonLine(value: unknown): string {
   return (JSON.stringify(value) ?? "null").replace(
-    /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    /[\u007f-\u009f\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
   );
 }
