@@ -135,7 +135,8 @@ export function diff(input: DiffInput): DiffResult {
     }
   }
   users.sort((a, b) => compareNatural(a.userPrincipalName, b.userPrincipalName));
-  for (const entry of input.config.protected) {
+  // Only a read of every user can say that a protected entry matches none (a partial read has not looked).
+  for (const entry of input.actual.usersInScope === null ? [] : input.config.protected) {
     if (!input.actual.byUpn.has(entry) && !input.actual.byId.has(entry)) {
       warnings.push({
         message: `roster.yaml protects ${entry}, which matches no user in roster's scope of the tenant (a typo, or a renamed user: protect the object id)`,

@@ -250,6 +250,15 @@ describe("users", () => {
     ]);
   });
 
+  it("says nothing of a protected entry matching no user when it read only some users (--changed-since)", () => {
+    const users = [user({ userPrincipalName: ADELE })];
+    const result = run([{ upn: ADELE, attributes: { jobTitle: "x" } }], users, {
+      config: config({ protected: ["breakglass@contoso.com"] }),
+      actual: tenantOf(users, null),
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
   it("marks every change to a user holding an admin role as sensitive, with a warning", () => {
     const result = run(
       [{ upn: ADELE, attributes: { jobTitle: "x" } }],
