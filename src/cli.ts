@@ -82,6 +82,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option("--auto-approve", "do not ask for confirmation (required when stdin is not a terminal)")
     .option("--allow-mass-change", "allow changing more users than limits.maxUsersChanged")
     .option("--report <file>", "also write the apply report as JSON")
+    .option(
+      "--changed-since <ref>",
+      "plan and apply only the users whose profile, _defaults.yaml or photo changed since this git commit (on merge: HEAD^1)",
+    )
     .option("--git-note", "record the outcome in a git note (refs/notes/roster) on the applied commit")
     .action(async (planFile: string | undefined, options: ApplyFlags) => {
       const { runApply } = await import("./commands/apply.js");

@@ -90,6 +90,8 @@ export interface ApplyReport {
     desiredDigest: string;
     createdAt: string;
     commit: string | null;
+    /** A plan of the users changed since a commit (`--changed-since`): that commit. */
+    changedSince?: string;
   };
   startedAt: string;
   finishedAt: string;
@@ -235,6 +237,7 @@ export async function buildApplyReport(input: ReportInput): Promise<ApplyReport>
       desiredDigest: plan.desiredDigest,
       createdAt: plan.createdAt,
       commit: plan.git.commit,
+      ...(plan.partial ? { changedSince: plan.partial.baseCommit } : {}),
     },
     startedAt: input.started.toISOString(),
     finishedAt: input.finished.toISOString(),

@@ -8,7 +8,7 @@ import { createProgress } from "../apply/progress.js";
 import { applyExitCode } from "../apply/report.js";
 import { type ApplyUi, applyPlan } from "../apply/run.js";
 import { readSavedPlan } from "../apply/saved-plan.js";
-import { isRosterError } from "../errors.js";
+import { isRosterError, UsageError } from "../errors.js";
 import { assertApplyNotePossible, recordApplyNote } from "../history/notes.js";
 import type { Io } from "../io.js";
 import { digestKeyId } from "../plan/diff-auth.js";
@@ -19,6 +19,7 @@ import {
   sensitiveList,
 } from "../render/apply-report.js";
 import { render } from "../render/index.js";
+import { changedPart } from "../session/changed-since.js";
 import { digestKeyOf, makePlanWithTenant, partOfPlan } from "../session/make-plan.js";
 import { openSession, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
@@ -29,9 +30,16 @@ export interface ApplyFlags extends SessionFlags {
   allowMassChange?: boolean;
   report?: string;
   gitNote?: boolean;
+  /** Plan afresh only the users whose desired state changed since this git ref. */
+  changedSince?: string;
 }
 
 export async function runApply(planFile: string | undefined, flags: ApplyFlags, io: Io): Promise<number> {
+  if (planFile !== undefined && flags.changedSince !== undefined) {
+    throw new UsageError("--changed-since plans afresh; a saved plan already names its users", {
+      hint: "give either a saved plan or --changed-since, not both",
+    });
+  }
   if (flags.report) await assertWritableFile(io.cwd, flags.report, "--report");
   if (flags.gitNote) await assertApplyNotePossible(resolve(io.cwd, flags.dir));
   const saved =
@@ -42,6 +50,10 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
   // Digests only where the plan has them, so a plan made without a key compares as made.
   const digestKey = digestKeyOf(io.env);
   try {
+    // On merge, only what the merged pull request changed: its plan showed these users and no others.
+    const changed = flags.changedSince
+      ? await changedPart(session.state, flags.changedSince, (line) => io.stderr(`${line}\n`))
+      : undefined;
     const report = await applyPlan({
       session: {
         state: session.state,
@@ -56,7 +68,11 @@ export async function runApply(planFile: string | undefined, flags: ApplyFlags, 
             tenantId: session.tenant.id,
             ...(digestKey ? { digestKey } : {}),
             progress: (message) => io.stderr(`${message}\n`),
-            ...(onlyUsers ? { only: partOfPlan(session.state, onlyUsers) } : {}),
+            ...(onlyUsers
+              ? { only: partOfPlan(session.state, onlyUsers) }
+              : changed
+                ? { only: changed }
+                : {}),
           }),
       },
       ...(saved ? { saved } : {}),

@@ -6,8 +6,8 @@ import type { Io } from "../io.js";
 import { serializePlan } from "../plan/document.js";
 import { type Plan, planHasChanges } from "../plan/types.js";
 import { render, renderHtml } from "../render/index.js";
-import { changedSince } from "../session/changed-since.js";
-import { digestKeyOf, makePlan, type PartOfTheUsers } from "../session/make-plan.js";
+import { changedPart } from "../session/changed-since.js";
+import { digestKeyOf, makePlan } from "../session/make-plan.js";
 import { gatherPictures } from "../session/plan-pictures.js";
 import { openSession, type Session, type SessionFlags } from "../session/session.js";
 import { assertWritableFile } from "../util/output-file.js";
@@ -34,7 +34,9 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
   const session = await openSession(flags, io);
   try {
     const started = Date.now();
-    const only = flags.changedSince ? await changedUsers(session, flags.changedSince, io) : undefined;
+    const only = flags.changedSince
+      ? await changedPart(session.state, flags.changedSince, (line) => io.stderr(`${line}\n`))
+      : undefined;
     const plan = await makePlan(session.state, session.graph, {
       graphUrl: session.graphUrl,
       tenantId: session.tenant.id,
@@ -50,31 +52,6 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<number> {
   } finally {
     session.graph.close();
   }
-}
-
-/**
- * The part of the users `--changed-since` asks for, or undefined when everything must be read:
- * roster.yaml changed, or more than a quarter of the profiles, where reading users one by one (20
- * to a `$batch`, each with its manager's existence and details) costs more than listing the tenant
- * (100 to 999 a page) and a full plan also counts the unmanaged users.
- */
-async function changedUsers(session: Session, ref: string, io: Io): Promise<PartOfTheUsers | undefined> {
-  const changed = await changedSince(session.state, ref);
-  const since = `since ${ref} (${changed.commit.slice(0, 12)})`;
-  if (changed.affected.everything) {
-    io.stderr(`${changed.affected.reason} ${since}: planning every user\n`);
-    return undefined;
-  }
-  const profiles = changed.affected.profiles;
-  const all = session.state.profiles.length;
-  if (profiles.length > all / 4) {
-    io.stderr(`${plural(profiles.length, "profile")} of ${all} changed ${since}: planning every user\n`);
-    return undefined;
-  }
-  io.stderr(
-    `${plural(changed.files.length, "file")} changed ${since}: reading the users of ${plural(profiles.length, "profile")}\n`,
-  );
-  return { profiles, changedSince: { ref, commit: changed.commit } };
 }
 
 /**

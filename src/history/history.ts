@@ -318,12 +318,19 @@ function attachApplies(
 }
 
 /**
- * Whether a record lists every change its apply found missing from the tenant at its commit: a
- * plan made by that apply (not a saved plan, which carries only its reviewed changes) from a clean
- * working tree (not uncommitted edits). Only then does a missing line mean "the tenant had it".
+ * Whether a record lists every change its apply found missing from the tenant at its commit, for
+ * the change made in `changeCommit`: a plan made by that apply (not a saved plan, which carries only
+ * its reviewed changes) from a clean working tree (not uncommitted edits), of every user or of the
+ * users changed after a commit older than the change. Only then does a missing line mean "the
+ * tenant had it".
  */
-function coversItsCommit(record: ApplyRecord): boolean {
-  return record.plan?.source === "fresh" && record.plan.commit === record.commit && !record.dirty;
+function coversItsCommit(record: ApplyRecord, graph: CommitGraph, changeCommit: string): boolean {
+  const plan = record.plan;
+  if (plan?.source !== "fresh" || plan.commit !== record.commit || record.dirty) return false;
+  if (plan.since === undefined) return true;
+  // A plan of the users changed since a commit read the users whose files changed after it: it
+  // vouches for a change made after that commit, not for one it already held.
+  return graph.commits.has(plan.since) && !isAncestor(graph, changeCommit, plan.since);
 }
 
 function applyOf(
@@ -348,7 +355,7 @@ function applyOf(
     }
     const upn = state.upn.toLowerCase();
     const lines = record.changes.filter((c) => c.userPrincipalName.toLowerCase() === upn && c.path === path);
-    const covered = coversItsCommit(record);
+    const covered = coversItsCommit(record, graph, commit);
     const unknown = (reason: string): ChangeApply => ({ ...view, status: "unknown", reason });
     if (lines.length === 0) {
       if (covered) return { ...view, status: "alreadyInTenant", reason: null };

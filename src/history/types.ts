@@ -44,9 +44,10 @@ export interface ApplyRecordView {
   /**
    * What the apply carried out: a plan it made itself from the checkout (`fresh`), or a plan saved
    * by `roster plan --out` from `commit` (`saved`, commit null when made outside git). Null when the
-   * record does not say (written by a roster that did not record it).
+   * record does not say (written by a roster that did not record it). `since`: a fresh plan of only
+   * the users changed since that commit (`roster apply --changed-since`).
    */
-  plan: { source: "fresh" | "saved"; commit: string | null } | null;
+  plan: { source: "fresh" | "saved"; commit: string | null; since?: string } | null;
   refusal: string | null;
 }
 

@@ -13,6 +13,8 @@ import type { DesiredState } from "../desired/types.js";
 import { UsageError } from "../errors.js";
 import { Git, GitCommandError } from "../history/git.js";
 import { parseYamlText } from "../source/yaml.js";
+import { plural } from "../util/text.js";
+import type { PartOfTheUsers } from "./make-plan.js";
 
 export interface ChangedSince {
   ref: string;
@@ -104,4 +106,33 @@ async function identitiesAt(
     });
   }
   return identities;
+}
+
+/**
+ * The part of the users `--changed-since` asks for (plan and apply), or undefined when everything
+ * must be read: roster.yaml changed, or more than a quarter of the profiles, where reading users one
+ * by one (20 to a `$batch`, each with its manager's existence and details) costs more than listing
+ * the tenant (100 to 999 a page) and a full plan also counts the unmanaged users.
+ */
+export async function changedPart(
+  state: DesiredState,
+  ref: string,
+  log: (line: string) => void,
+): Promise<PartOfTheUsers | undefined> {
+  const changed = await changedSince(state, ref);
+  const since = `since ${ref} (${changed.commit.slice(0, 12)})`;
+  if (changed.affected.everything) {
+    log(`${changed.affected.reason} ${since}: planning every user`);
+    return undefined;
+  }
+  const profiles = changed.affected.profiles;
+  const all = state.profiles.length;
+  if (profiles.length > all / 4) {
+    log(`${plural(profiles.length, "profile")} of ${all} changed ${since}: planning every user`);
+    return undefined;
+  }
+  log(
+    `${plural(changed.files.length, "file")} changed ${since}: reading the users of ${plural(profiles.length, "profile")}`,
+  );
+  return { profiles, changedSince: { ref, commit: changed.commit } };
 }

@@ -10,9 +10,11 @@ import { roster, TestRepo } from "./repo.js";
 const COMMIT = "1111111111111111111111111111111111111111";
 
 /** Adele's profile, retitled in a second commit, with one apply record on that commit. */
-async function historyWith(record: string[]): Promise<{ changes: Map<string, HistoryChange>; text: string }> {
+async function historyWith(
+  record: string[] | ((commits: { added: string; retitled: string }) => string[]),
+): Promise<{ changes: Map<string, HistoryChange>; text: string }> {
   const repo = await TestRepo.create();
-  await repo.commit(
+  const added = await repo.commit(
     "Add Adele",
     {
       "profiles/adele.yaml": [
@@ -47,7 +49,7 @@ async function historyWith(record: string[]): Promise<{ changes: Map<string, His
       "at: 2026-04-02T12:00:00.000Z",
       "tenant: contoso.onmicrosoft.com",
       "graph: https://graph.microsoft.com",
-      ...record,
+      ...(typeof record === "function" ? record({ added, retitled: retitle }) : record),
       "",
     ].join("\n"),
     "2026-04-02T12:00:00Z",
@@ -66,6 +68,21 @@ async function historyWith(record: string[]): Promise<{ changes: Map<string, His
 }
 
 describe("roster history: what an apply record proves", () => {
+  it("a fresh plan of the users changed since the commit's parent vouches for that commit's changes only", async () => {
+    const lines = (since: string) => [
+      "working tree: clean",
+      `plan: fresh (made by this apply), users changed since ${since}`,
+      'applied AdeleV@contoso.com authentication.mobile: "+1 ••••••••99"',
+    ];
+    const sinceParent = (await historyWith(({ added }) => lines(added))).changes;
+    expect(sinceParent.get("jobTitle")?.apply?.status).toBe("alreadyInTenant");
+    // Made in the parent itself: before what that apply read.
+    expect(sinceParent.get("officeLocation")?.apply?.status).toBe("unknown");
+    // Since the commit itself: that apply read nobody, so its silence proves nothing.
+    const sinceItself = (await historyWith(({ retitled }) => lines(retitled))).changes;
+    expect(sinceItself.get("jobTitle")?.apply?.status).toBe("unknown");
+  });
+
   it("a fresh plan on a clean tree without a line for a value: the tenant already held it", async () => {
     const { changes } = await historyWith([
       "working tree: clean",

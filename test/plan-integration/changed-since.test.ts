@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.js";
 import { captureIo } from "../../src/io.js";
 import { demoToken } from "../helpers/demo-apps.js";
+import { control } from "../helpers/emulator.js";
 import { TestRepo } from "../history/repo.js";
 import {
   batchItems,
@@ -209,6 +210,49 @@ describe("roster plan --changed-since", () => {
     expect(run.err).toContain("error: --changed-since origin/nowhere: no such commit in this repository");
     expect(run.err).toContain("hint: fetch it first");
     expect(await requestLog(em)).toEqual([expect.objectContaining({ path: "/organization" })]);
+  });
+});
+
+// Last in this file: it leaves the tenant drifted and applied.
+describe("roster apply --changed-since (the apply on merge)", () => {
+  it("writes only the users the pull request changed, not a drifted user nobody reviewed", async () => {
+    await control(em, "PATCH", "/v1.0/users/AlexW@contoso.com", { jobTitle: "Interim VP" });
+    const adele = await readText("profiles/sales/adele.vance.yaml");
+    await writeFile(
+      path("profiles/sales/adele.vance.yaml"),
+      adele.replace("jobTitle: Account Executive", "jobTitle: Senior Account Executive"),
+    );
+    await repo.commit("Adele is promoted", {}, AT);
+    const report = join(repo.dir, "report.json");
+    const applied = await roster([
+      "apply",
+      "--auto-approve",
+      "--changed-since",
+      "HEAD^1",
+      "--report",
+      report,
+    ]);
+    expect(applied.code, applied.err).toBe(0);
+    expect(applied.err).toMatch(
+      /^1 file changed since HEAD\^1 \([0-9a-f]{12}\): reading the users of 1 profile$/m,
+    );
+    const written = JSON.parse(await readFile(report, "utf8")) as {
+      plan: { changedSince?: string };
+      users: { userPrincipalName: string; changes: { path: string; status: string }[] }[];
+    };
+    expect(written.plan.changedSince).toBe(base);
+    expect(
+      written.users.flatMap((u) => u.changes.map((c) => `${u.userPrincipalName} ${c.path} ${c.status}`)),
+    ).toEqual(["AdeleV@contoso.com jobTitle applied"]);
+    // The drift is still there for the drift check to report.
+    const alex = await control(em, "GET", "/v1.0/users/AlexW@contoso.com?$select=jobTitle");
+    expect(alex.jobTitle).toBe("Interim VP");
+  });
+
+  it("refuses --changed-since beside a saved plan, before signing in", async () => {
+    const run = await roster(["apply", "plan.json", "--changed-since", "HEAD^1"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("error: --changed-since plans afresh; a saved plan already names its users");
   });
 });
 

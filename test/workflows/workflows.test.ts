@@ -1059,6 +1059,16 @@ describe("apply.yml scripts", () => {
     expect(runStep(applyRun, { stubExit: 1, env: { ...GRAPH, ALLOW_MASS_CHANGE: "false" } }).status).toBe(1);
   });
 
+  it("applies a push's own changes (--changed-since the commit before the push), a manual run everything", () => {
+    const before = "1111111111111111111111111111111111111111";
+    const pushed = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "", PUSHED_FROM: before } });
+    expect(pushed.npxCalls[0]?.slice(-2)).toEqual(["--changed-since", before]);
+    for (const from of ["", "0000000000000000000000000000000000000000", "HEAD; rm -rf /"]) {
+      const run = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "", PUSHED_FROM: from } });
+      expect(run.npxCalls[0], from).not.toContain("--changed-since");
+    }
+  });
+
   it("passes --allow-mass-change only when the manual run asks for it", () => {
     const result = runStep(applyRun, { env: { ...GRAPH, ALLOW_MASS_CHANGE: "true" } });
     expect(result.npxCalls[0]).toContain("--allow-mass-change");
