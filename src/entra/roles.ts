@@ -32,9 +32,21 @@ export function roleLabel(role: string, how: { eligible?: boolean; group?: strin
 }
 
 /**
- * Whether a user holding `roles` (labels of roleLabel) is out of reach of roster. A role held
- * through a group always counts: Microsoft protects every member of a role-assignable group
- * ("Use Microsoft Entra groups to manage role assignments"), whatever the group's role.
+ * How a user is tied to a role-assignable group that gives them no role label (it holds and may
+ * activate none): `member of role-assignable group Spare`, `owner of role-assignable group Spare`.
+ */
+export function roleAssignableGroupLabel(how: "member" | "owner", group: string): string {
+  return `${how} of role-assignable group ${group}`;
+}
+
+/**
+ * Whether a user holding `roles` (labels of roleLabel and roleAssignableGroupLabel) is out of reach
+ * of roster. A role held through a group, and membership or ownership of a role-assignable group,
+ * always count: "you must be assigned at least the Privileged Authentication Administrator role to
+ * change the credentials, reset MFA, or modify sensitive attributes for members and owners of a
+ * role-assignable group" ("Use Microsoft Entra groups to manage role assignments",
+ * learn.microsoft.com/entra/identity/role-based-access-control/groups-concept), whatever the
+ * group's role, if any.
  */
 export function isPrivilegedTarget(roles: readonly string[]): boolean {
   return roles.some(isPrivilegedLabel);

@@ -78,7 +78,7 @@ const CALLS: readonly CallPermissions[] = [
   },
   {
     method: "GET",
-    path: /^\/groups\/[^/]+\/members(\/.*)?$/,
+    path: /^\/groups(\/[^/]+\/(members|owners)(\/.*)?)?$/,
     permissions: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
   },
   {

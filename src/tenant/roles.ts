@@ -1,8 +1,10 @@
 // Who holds a directory role, however they hold it: directly, through a role-assignable group, or
-// as a role they may activate (PIM eligibility). The plan keeps its hands off those users' sensitive
-// properties and authentication methods (src/entra/roles.ts), so missing one is a security hole:
-// every failure here is an error, never an empty answer.
-import { roleLabel } from "../entra/roles.js";
+// as a role they may activate (PIM eligibility); and who is a member or an owner of any
+// role-assignable group, which Microsoft protects like an admin whatever the group holds. The plan
+// keeps its hands off those users' sensitive properties and authentication methods
+// (src/entra/roles.ts), so missing one is a security hole: every failure here is an error, never
+// an empty answer.
+import { roleAssignableGroupLabel, roleLabel } from "../entra/roles.js";
 import { itemError } from "./errors.js";
 import type { BatchGet, BatchGetResult, Page, TenantGraph } from "./graph-slice.js";
 import type { ActualTenant } from "./types.js";
@@ -16,10 +18,18 @@ export const ROLES_PATH = "/directoryRoles?$expand=members($select=id,displayNam
 /** Roles users and groups may activate: learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityscheduleinstances. */
 export const ELIGIBILITY_PATH =
   "/roleManagement/directory/roleEligibilityScheduleInstances?$expand=principal,roleDefinition";
-/** The two first pages, read in one `$batch` (also inside a larger one, see subset.ts). */
+/**
+ * Every role-assignable group, whether or not it holds a role: learn.microsoft.com/graph/api/group-list
+ * (GroupMember.Read.All); **isAssignableToRole** "Supports `$filter` (`eq`, `ne`, `NOT`)"
+ * (resources/group), and `eq` needs no advanced query (no ConsistencyLevel header).
+ */
+export const ROLE_ASSIGNABLE_GROUPS_PATH =
+  "/groups?$filter=isAssignableToRole%20eq%20true&$select=id,displayName";
+/** The three first pages, read in one `$batch` (also inside a larger one, see subset.ts). */
 export const ROLE_REQUESTS: readonly BatchGet[] = [
   { method: "GET", url: ROLES_PATH },
   { method: "GET", url: ELIGIBILITY_PATH },
+  { method: "GET", url: ROLE_ASSIGNABLE_GROUPS_PATH },
 ];
 
 interface DirectoryObject {
@@ -45,7 +55,7 @@ export type RoleMembers = Map<string, string[]>;
 
 /** Reads every holder of every role; `first` = the results of ROLE_REQUESTS when already fetched. */
 export async function readRoles(graph: TenantGraph, first?: readonly BatchGetResult[]): Promise<RoleMembers> {
-  const [rolesResult, eligibilityResult] = first ?? (await graph.batch(ROLE_REQUESTS));
+  const [rolesResult, eligibilityResult, groupsResult] = first ?? (await graph.batch(ROLE_REQUESTS));
   const byMember: RoleMembers = new Map();
   const add = (id: string, label: string) => {
     const key = id.toLowerCase();
@@ -79,12 +89,29 @@ export async function readRoles(graph: TenantGraph, first?: readonly BatchGetRes
     holder(item.principal, item.roleDefinition?.displayName ?? "an unnamed role", true);
   }
 
-  // Role-assignable groups cannot contain groups, so their direct members are everyone they protect.
-  const memberLists = await Promise.all(
-    [...groups.keys()].map((id) => allPages<DirectoryObject>(graph, `/groups/${id}/members?$select=id`)),
+  // Only role-assignable groups can hold or be eligible for a role, so this list holds those groups
+  // too; a group holding a role that the list lacks (a replication delay) is read all the same.
+  for (const group of await firstPage<DirectoryObject>(graph, groupsResult, "role-assignable groups")) {
+    if (!groups.has(group.id)) groups.set(group.id, { name: group.displayName ?? group.id, labels: [] });
+  }
+
+  // Role-assignable groups cannot contain groups, so their direct members (and owners) are everyone
+  // they protect. Owners hold none of the group's roles, but Microsoft protects them as well.
+  const entries = [...groups.entries()];
+  const lists = await Promise.all(
+    entries.map(([id]) =>
+      Promise.all([
+        allPages<DirectoryObject>(graph, `/groups/${id}/members?$select=id`),
+        allPages<DirectoryObject>(graph, `/groups/${id}/owners?$select=id`),
+      ]),
+    ),
   );
-  [...groups.values()].forEach((group, i) => {
-    for (const member of memberLists[i] ?? []) for (const label of group.labels) add(member.id, label);
+  entries.forEach(([, group], i) => {
+    const [members = [], owners = []] = lists[i] ?? [];
+    const memberLabels =
+      group.labels.length > 0 ? group.labels : [roleAssignableGroupLabel("member", group.name)];
+    for (const member of members) for (const label of memberLabels) add(member.id, label);
+    for (const owner of owners) add(owner.id, roleAssignableGroupLabel("owner", group.name));
   });
   return byMember;
 }

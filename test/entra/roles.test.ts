@@ -1,6 +1,11 @@
 // Which users roster treats as admins, from the labels the tenant reader gives their roles.
 import { describe, expect, it } from "vitest";
-import { isEligibleOnly, isPrivilegedTarget, roleLabel } from "../../src/entra/roles.js";
+import {
+  isEligibleOnly,
+  isPrivilegedTarget,
+  roleAssignableGroupLabel,
+  roleLabel,
+} from "../../src/entra/roles.js";
 
 describe("role labels", () => {
   it("say how the role is held", () => {
@@ -12,6 +17,8 @@ describe("role labels", () => {
     expect(roleLabel("Directory Readers", { eligible: true, group: "Readers" })).toBe(
       "Directory Readers (eligible) (through group Readers)",
     );
+    expect(roleAssignableGroupLabel("member", "Spare")).toBe("member of role-assignable group Spare");
+    expect(roleAssignableGroupLabel("owner", "Spare")).toBe("owner of role-assignable group Spare");
   });
 });
 
@@ -23,6 +30,10 @@ describe("privileged targets", () => {
     // Microsoft protects every member of a role-assignable group, whatever the group's role.
     [["Directory Readers (through group Readers)"], true],
     [["Directory Readers (eligible) (through group Readers)"], true],
+    // ... and every member and owner of one that holds no role at all.
+    [["member of role-assignable group Spare"], true],
+    [["owner of role-assignable group Spare"], true],
+    [["Directory Readers", "owner of role-assignable group Spare"], true],
     [["Directory Readers"], false],
     [["directory readers (eligible)"], false],
     [["Password Administrator", "Reports Reader (eligible)"], false],
@@ -37,6 +48,9 @@ describe("privileged targets", () => {
     expect(isEligibleOnly(["Global Administrator (eligible)", "Helpdesk Administrator"])).toBe(false);
     expect(isEligibleOnly(["Global Administrator (eligible) (through group G)"])).toBe(false);
     expect(isEligibleOnly(["Directory Readers (eligible)"])).toBe(false);
+    expect(isEligibleOnly(["Global Administrator (eligible)", "owner of role-assignable group G"])).toBe(
+      false,
+    );
     expect(isEligibleOnly([])).toBe(false);
   });
 });

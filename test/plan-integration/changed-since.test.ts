@@ -55,7 +55,7 @@ const usersWithChanges = (plan: Awaited<ReturnType<typeof runPlan>>["plan"]) =>
   (plan?.users ?? []).filter((u) => u.changes.length > 0).map((u) => u.userPrincipalName);
 
 describe("roster plan --changed-since", () => {
-  it("a changed profile (not even committed): its user in one $batch, 4 requests, and a plan that says it is partial", async () => {
+  it("a changed profile (not even committed): its user in one $batch, 5 requests, and a plan that says it is partial", async () => {
     const adele = await readText("profiles/sales/adele.vance.yaml");
     await writeFile(
       path("profiles/sales/adele.vance.yaml"),
@@ -76,10 +76,12 @@ describe("roster plan --changed-since", () => {
 
     const log = await requestLog(em);
     // The tenant's identity, one $batch (Adele, her manager, the manager she names, her photo's
-    // metadata, her two kinds of authentication methods, the directory roles and role eligibilities),
-    // then side by side her photo's bytes and the members of the demo's role-assignable group.
+    // metadata, her two kinds of authentication methods, the directory roles, role eligibilities and
+    // role-assignable groups), then side by side her photo's bytes and the members and owners of the
+    // demo's role-assignable group.
     expect(wireRequests(log).sort()).toEqual([
       "GET groups/members",
+      "GET groups/owners",
       "GET organization",
       "POST $batch",
       "POST $batch",
@@ -89,6 +91,7 @@ describe("roster plan --changed-since", () => {
       "GET /users/AlexW@contoso.com": 1,
       "GET directoryRoles": 1,
       "GET roleEligibilities": 1,
+      "GET groups": 1,
       "GET manager": 1,
       "GET photo": 1,
       "GET photo/$value": 1,

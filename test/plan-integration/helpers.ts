@@ -154,6 +154,8 @@ export function kindOf(r: LoggedRequest): string {
   if (/^\/directoryRoles\/[^/]+\/members$/.test(r.path)) return "directoryRoles/members";
   if (r.path === "/roleManagement/directory/roleEligibilityScheduleInstances") return "roleEligibilities";
   if (/^\/groups\/[^/]+\/members$/.test(r.path)) return "groups/members";
+  if (/^\/groups\/[^/]+\/owners$/.test(r.path)) return "groups/owners";
+  if (r.path === "/groups") return "groups";
   const perUser = /^\/users\/[^/]+\/(.+)$/.exec(r.path);
   if (perUser?.[1]) return perUser[1].replace(/\/\$ref$/, "");
   return r.path;

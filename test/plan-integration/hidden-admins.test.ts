@@ -22,10 +22,11 @@ import {
 
 const NEW_MOBILE = "+1 425 555 9999";
 
-/** Users 0–4: eligible Global Administrator, group-held Helpdesk Administrator, group-eligible
- * Privileged Role Administrator, eligible Directory Readers (a reader role), nobody. */
+/** Users 0–6: eligible Global Administrator, group-held Helpdesk Administrator, group-eligible
+ * Privileged Role Administrator, eligible Directory Readers (a reader role), nobody, a member and an
+ * owner of a role-assignable group that holds no role. */
 function tenant(): TenantState {
-  const state = syntheticTenant(5);
+  const state = syntheticTenant(7);
   for (const [i, user] of state.users.entries()) user.mobilePhone = `+1 425 555 ${String(1000 + i)}`;
   state.users[0]!.eligibleRoles = ["Global Administrator"];
   state.users[3]!.eligibleRoles = ["Directory Readers"];
@@ -36,12 +37,15 @@ function tenant(): TenantState {
       members: [syntheticUpn(2)],
       eligibleRoles: ["Privileged Role Administrator"],
     },
+    { displayName: "Spare", members: [syntheticUpn(5)], owners: [syntheticUpn(6)] },
   ];
   return state;
 }
 
 const everyoneNewMobile = () =>
-  profileRepo([0, 1, 2, 3, 4].map((i) => ({ userPrincipalName: syntheticUpn(i), mobilePhone: NEW_MOBILE })));
+  profileRepo(
+    [0, 1, 2, 3, 4, 5, 6].map((i) => ({ userPrincipalName: syntheticUpn(i), mobilePhone: NEW_MOBILE })),
+  );
 
 describe("admins through groups and PIM eligibility", () => {
   let em: Emulator;
@@ -65,6 +69,9 @@ describe("admins through groups and PIM eligibility", () => {
     [0, ["Global Administrator (eligible)"]],
     [1, ["Helpdesk Administrator (through group Helpdesk Tier 1)"]],
     [2, ["Privileged Role Administrator (eligible) (through group PIM Role Admins)"]],
+    // Microsoft protects members and owners of any role-assignable group, even one without a role.
+    [5, ["member of role-assignable group Spare"]],
+    [6, ["owner of role-assignable group Spare"]],
   ])("user %i is an admin (%j): the mobile phone is skipped, not planned", (i, roles) => {
     expect(userPlan(i)?.roles).toEqual(roles);
     expect(userPlan(i)?.changes).toEqual([]);
@@ -79,13 +86,19 @@ describe("admins through groups and PIM eligibility", () => {
     expect(userPlan(4)?.changes.map((c) => [c.path, c.sensitive])).toEqual([["mobilePhone", false]]);
   });
 
-  it("reads the roles in one $batch and each group's members once", async () => {
+  it("reads the roles and the role-assignable groups in one $batch, then each group's members and owners once", async () => {
     const log = await requestLog(em);
-    expect(tally(batchItems(log))).toEqual({ "GET directoryRoles": 1, "GET roleEligibilities": 1 });
-    expect(log.filter((r) => r.path.startsWith("/groups/")).map((r) => r.path.split("/")[3])).toEqual([
-      "members",
-      "members",
-    ]);
+    expect(tally(batchItems(log))).toEqual({
+      "GET directoryRoles": 1,
+      "GET roleEligibilities": 1,
+      "GET groups": 1,
+    });
+    expect(log.find((r) => r.path === "/groups")?.query).toBe(
+      "$filter=isAssignableToRole eq true&$select=id,displayName",
+    );
+    const groupReads = log.filter((r) => r.path.startsWith("/groups/"));
+    expect(tally(groupReads.map((r) => r.path.split("/")[3]!))).toEqual({ members: 3, owners: 3 });
+    expect(new Set(groupReads.map((r) => r.path)).size).toBe(6);
   });
 
   it("applies only the two planned phones: the eligible admin's phone, which Graph would take, stays", async () => {

@@ -49,7 +49,7 @@ describe("a tenant of N users whose profiles set neither photos, managers nor au
   });
 
   it.each([999, 1000, 2500])(
-    "N = %i: the tenant's identity, ceil(N/999) list pages, 1 /directoryRoles read, nothing per user",
+    "N = %i: the tenant's identity, ceil(N/999) list pages, 1 $batch of role reads, nothing per user",
     async (n) => {
       await call(em, "PUT", "/_emulator/state", syntheticTenant(n));
       await clearRequestLog(em);
@@ -68,8 +68,8 @@ describe("a tenant of N users whose profiles set neither photos, managers nor au
       const wire = wireRequests(log);
       expect(wire[0]).toBe("GET organization");
       expect(tally(wire)).toEqual({ "GET organization": 1, "GET users": pages, "POST $batch": 1 });
-      // Who holds a role now, and who may activate one, in one $batch.
-      expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities"]);
+      // Who holds a role now, who may activate one, and the role-assignable groups, in one $batch.
+      expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities", "GET groups"]);
       expect(log.every((r) => r.status === 200)).toBe(true);
       // The list selects exactly the managed properties (plus the key and the sync flag); with no
       // manager to read it needs no count, so it stays out of the eventually consistent advanced mode.
@@ -111,7 +111,7 @@ describe("managers are read the way that takes the least time, then the fewest r
       "GET users?expand": 1,
       "POST $batch": 1,
     });
-    expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities"]);
+    expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities", "GET groups"]);
   });
 
   it("more users than one page: the first expanded page, the tenant's $count, then the rest of the pages", async () => {
@@ -139,7 +139,7 @@ describe("managers are read the way that takes the least time, then the fewest r
       "GET users/$count": 1,
       "POST $batch": 1,
     });
-    expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities"]);
+    expect(batchItems(log)).toEqual(["GET directoryRoles", "GET roleEligibilities", "GET groups"]);
     expect(
       log.filter((r) => r.path === "/users").map((r) => new URLSearchParams(r.query).get("$top")),
     ).toEqual(["100", "100", "100"]);
@@ -174,6 +174,7 @@ describe("managers are read the way that takes the least time, then the fewest r
       "GET manager": m,
       "GET directoryRoles": 1,
       "GET roleEligibilities": 1,
+      "GET groups": 1,
     });
   });
 });
@@ -265,6 +266,7 @@ describe("photos and authentication methods of the example repository", () => {
       "GET photo/$value": 21, // Debra has no photo in the tenant (404): nothing to download
       "GET directoryRoles": 1,
       "GET roleEligibilities": 1,
+      "GET groups": 1,
       "GET authentication/phoneMethods": 13,
       "GET authentication/emailMethods": 13,
     });
@@ -273,15 +275,16 @@ describe("photos and authentication methods of the example repository", () => {
     const wire = wireRequests(log);
     expect(wire[0]).toBe("GET organization");
     // Then the listing, the per-user reads and the roles run side by side.
-    // The demo's role-assignable group's members are read once the roles are known.
+    // The demo's role-assignable group's members and owners are read once the groups are known.
     expect(wire.slice(1).sort()).toEqual([
       "GET groups/members",
+      "GET groups/owners",
       "GET users?expand",
       ...Array<string>(batches + 1).fill("POST $batch"),
     ]);
     // The emulator answers 400 to a $batch of more than 20; all of them succeeded.
     expect(log.filter((r) => r.path === "/$batch").every((r) => r.status === 200)).toBe(true);
-    expect(first.err).toContain(`planned with ${1 + 1 + batches + 1 + 1} Graph requests`);
+    expect(first.err).toContain(`planned with ${1 + 1 + batches + 1 + 2} Graph requests`);
 
     const cacheFile = join(dir, ".roster-cache", "photo-hashes.json");
     await access(cacheFile);
@@ -299,9 +302,10 @@ describe("photos and authentication methods of the example repository", () => {
       "GET authentication/emailMethods": 13,
       "GET directoryRoles": 1,
       "GET roleEligibilities": 1,
+      "GET groups": 1,
     });
     expect(again.some((r) => r.path.endsWith("/photo/$value"))).toBe(false);
-    expect(wireRequests(again)).toHaveLength(1 + 1 + Math.ceil((22 + 26) / BATCH) + 1 + 1);
+    expect(wireRequests(again)).toHaveLength(1 + 1 + Math.ceil((22 + 26) / BATCH) + 1 + 2);
     expect(second.err).not.toContain("downloading");
     // Same plan from the cached hashes.
     expect(comparable(second.plan)).toEqual(comparable(first.plan));

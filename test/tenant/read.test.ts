@@ -5,9 +5,15 @@ import { memoryPhotoCache } from "../../src/tenant/photo-cache.js";
 import { type BatchGetResult, type Page, readTenant, type TenantGraph } from "../../src/tenant/read.js";
 import { config, profile } from "../helpers/builders.js";
 
-/** The reader's one `$batch` of role reads (who holds a role, who may activate one): nobody here. */
+/** The reader's one `$batch` of role reads (who holds a role, who may activate one, the
+ * role-assignable groups): nobody here. */
 const isRoleBatch = (items: readonly { url: string }[]) =>
-  items.every((i) => i.url.startsWith("/directoryRoles") || i.url.startsWith("/roleManagement/"));
+  items.every(
+    (i) =>
+      i.url.startsWith("/directoryRoles") ||
+      i.url.startsWith("/roleManagement/") ||
+      i.url.startsWith("/groups?"),
+  );
 function roleAnswers(items: readonly { url: string }[], requests: string[]): BatchGetResult[] {
   requests.push("ROLES");
   return items.map(() => ({ status: 200, body: { value: [] } }));

@@ -28,6 +28,10 @@
 //                                                 Directory.ReadWrite.All
 //   group-list-members (incl. the user cast)      GroupMember.Read.All | Directory.Read.All, Group.Read.All, Group.ReadWrite.All,
 //                                                 GroupMember.ReadWrite.All (the page lists no Directory.ReadWrite.All)
+//   group-list-owners                             GroupMember.Read.All | Group.Read.All, GroupMember.ReadWrite.All, Group.ReadWrite.All,
+//                                                 Directory.Read.All (no Directory.ReadWrite.All either)
+//   group-list                                    GroupMember.Read.All | Group.Read.All, Directory.Read.All, Group.ReadWrite.All,
+//                                                 Directory.ReadWrite.All
 //   rbacapplication-list-                          RoleEligibilitySchedule.Read.Directory | RoleEligibilitySchedule.ReadWrite.Directory,
 //   roleeligibilityscheduleinstances              RoleManagement.Read.All, RoleManagement.Read.Directory, RoleManagement.ReadWrite.Directory
 //
@@ -155,6 +159,28 @@ export const ROUTES: readonly RouteRule[] = [
       "Group.Read.All",
       "Group.ReadWrite.All",
       "GroupMember.ReadWrite.All",
+    ],
+  },
+  {
+    methods: ["GET"],
+    path: /^\/groups\/[^/]+\/owners$/,
+    anyOf: [
+      "GroupMember.Read.All",
+      "Group.Read.All",
+      "GroupMember.ReadWrite.All",
+      "Group.ReadWrite.All",
+      "Directory.Read.All",
+    ],
+  },
+  {
+    methods: ["GET"],
+    path: /^\/groups$/,
+    anyOf: [
+      "GroupMember.Read.All",
+      "Group.Read.All",
+      "Directory.Read.All",
+      "Group.ReadWrite.All",
+      "Directory.ReadWrite.All",
     ],
   },
   {

@@ -29,8 +29,8 @@
 // at least the Privileged Authentication Administrator role to change the credentials, reset MFA,
 // or modify sensitive attributes for members and owners of a role-assignable group"
 //   https://learn.microsoft.com/entra/identity/role-based-access-control/groups-concept
-// so a member of any of the state's groups (all role-assignable) is privileged, whatever the group
-// holds, eligible roles included.
+// so a member or an owner of any of the state's groups (all role-assignable) is privileged, whatever
+// the group holds (nothing, or only eligible roles, included).
 //
 // A user's own PIM eligibilities do NOT count: Graph checks the roles a user holds now, and an
 // eligible role is not held until it is activated. An app may therefore change an eligible admin's
@@ -59,7 +59,9 @@ export function heldRoles(user: StoredUser): string[] {
 
 /** True when the user's sensitive properties and methods are beyond the app (see the top of this file). */
 export function isPrivilegedUser(user: StoredUser): boolean {
-  return (user.memberOf ?? []).length > 0 || isPrivilegedTarget(heldRoles(user));
+  return (
+    (user.memberOf ?? []).length > 0 || (user.ownerOf ?? []).length > 0 || isPrivilegedTarget(heldRoles(user))
+  );
 }
 
 /** True when holding `roles` puts a user's sensitive properties and methods beyond the app. */

@@ -39,6 +39,8 @@ export interface StateGroup {
   displayName: string;
   /** Members' UPNs (or user ids). */
   members: string[];
+  /** Owners' UPNs (or user ids); absent = none. */
+  owners?: string[];
   /** Roles assigned to the group actively: every member holds them. */
   roles?: string[];
   /** Roles the group is PIM-eligible for. */
@@ -60,7 +62,7 @@ export class StateError extends Error {
 }
 
 const EMULATOR_KEYS = new Set(["manager", "photo", "authentication", "roles", "eligibleRoles"]);
-const GROUP_KEYS = ["id", "displayName", "members", "roles", "eligibleRoles"];
+const GROUP_KEYS = ["id", "displayName", "members", "owners", "roles", "eligibleRoles"];
 const PHOTO_CONCURRENCY = 8;
 
 /** Builds a Store from parsed state-file JSON; `baseDir` resolves relative photo paths. */
@@ -186,6 +188,9 @@ export function dumpState(store: Store): TenantState {
             id: group.id,
             displayName: group.displayName,
             members: group.members.map((user) => user.props.userPrincipalName),
+            ...(group.owners.length > 0
+              ? { owners: group.owners.map((user) => user.props.userPrincipalName) }
+              : {}),
             ...(group.roles.length > 0 ? { roles: [...group.roles] } : {}),
             ...(group.eligibleRoles.length > 0 ? { eligibleRoles: [...group.eligibleRoles] } : {}),
           })),
@@ -202,7 +207,7 @@ export function dumpState(store: Store): TenantState {
 function readGroups(raw: unknown, store: Store): void {
   if (raw === undefined) return;
   if (!Array.isArray(raw)) throw new StateError("`groups` must be an array");
-  const entries: { where: string; group: StoredGroup; members: string[] }[] = [];
+  const entries: { where: string; group: StoredGroup; members: string[]; owners: string[] }[] = [];
   raw.forEach((item, index) => {
     const where = `groups[${index}]`;
     if (!isObject(item)) throw new StateError(`${where}: each group must be an object`);
@@ -215,32 +220,39 @@ function readGroups(raw: unknown, store: Store): void {
     if (typeof id !== "string" || !isGuid(id)) throw new StateError(`${label}: id must be a GUID`);
     if (!Array.isArray(item.members) || !item.members.every((m) => typeof m === "string" && m !== ""))
       throw new StateError(`${label}: members must be an array of userPrincipalNames`);
+    const owners = item.owners ?? [];
+    if (!Array.isArray(owners) || !owners.every((m) => typeof m === "string" && m !== ""))
+      throw new StateError(`${label}: owners must be an array of userPrincipalNames`);
     const group: StoredGroup = {
       id,
       displayName: item.displayName,
       members: [],
+      owners: [],
       roles: readRoleNames(item.roles, `${label}: roles`),
       eligibleRoles: readRoleNames(item.eligibleRoles, `${label}: eligibleRoles`),
     };
-    entries.push({ where: label, group, members: item.members as string[] });
+    entries.push({ where: label, group, members: item.members as string[], owners: owners as string[] });
   });
   const groupKeys = new Set(
     entries.flatMap(({ group }) => [group.id.toLowerCase(), group.displayName.toLowerCase()]),
   );
-  for (const { where, group, members } of entries) {
-    for (const ref of members) {
+  const usersOf = (where: string, field: "members" | "owners", refs: string[], into: StoredUser[]) => {
+    for (const ref of refs) {
       const user = store.find(ref);
       if (!user) {
         if (groupKeys.has(ref.toLowerCase()))
           throw new StateError(
-            `${where}: members: '${ref}' is a group; a role-assignable group cannot have groups as members`,
+            `${where}: ${field}: '${ref}' is a group; a role-assignable group cannot have groups as ${field}`,
           );
-        throw new StateError(`${where}: members: '${ref}' is not a user in the state`);
+        throw new StateError(`${where}: ${field}: '${ref}' is not a user in the state`);
       }
-      if (group.members.includes(user))
-        throw new StateError(`${where}: members: '${ref}' is listed more than once`);
-      group.members.push(user);
+      if (into.includes(user)) throw new StateError(`${where}: ${field}: '${ref}' is listed more than once`);
+      into.push(user);
     }
+  };
+  for (const { where, group, members, owners } of entries) {
+    usersOf(where, "members", members, group.members);
+    usersOf(where, "owners", owners, group.owners);
     try {
       store.addGroup(group);
     } catch (err) {

@@ -109,7 +109,7 @@ export class Store {
     for (const role of user.roles) this.assign(role, { kind: "user", user });
   }
 
-  /** Adds a role-assignable group; its members must already be users of this store. */
+  /** Adds a role-assignable group; its members and owners must already be users of this store. */
   addGroup(group: StoredGroup): void {
     const id = group.id.toLowerCase();
     const name = group.displayName.toLowerCase();
@@ -119,6 +119,7 @@ export class Store {
     this.groupsById.set(id, group);
     this.groupsByName.set(name, group);
     for (const member of group.members) member.memberOf = [...(member.memberOf ?? []), group];
+    for (const owner of group.owners) owner.ownerOf = [...(owner.ownerOf ?? []), group];
     for (const role of group.roles) this.assign(role, { kind: "group", group });
   }
 

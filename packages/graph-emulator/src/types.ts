@@ -103,6 +103,8 @@ export interface StoredUser {
   eligibleRoles: string[];
   /** The role-assignable groups the user is a member of (filled in by the Store). */
   memberOf?: StoredGroup[];
+  /** The role-assignable groups the user owns (filled in by the Store). */
+  ownerOf?: StoredGroup[];
 }
 
 /**
@@ -113,6 +115,8 @@ export interface StoredGroup {
   id: string;
   displayName: string;
   members: StoredUser[];
+  /** The group's owners (users); they hold none of its roles, but Microsoft protects them too. */
+  owners: StoredUser[];
   /** Roles assigned to the group now: every member holds them. */
   roles: string[];
   /** Roles the group is PIM-eligible for. */

@@ -6,6 +6,7 @@ const TIER0 = "6f1c2a4e-0000-4000-8000-000000000001";
 const READERS = "6f1c2a4e-0000-4000-8000-000000000002";
 const PIM_HELPDESK = "6f1c2a4e-0000-4000-8000-000000000003";
 const BIG = "6f1c2a4e-0000-4000-8000-000000000004";
+const NO_ROLE = "6f1c2a4e-0000-4000-8000-000000000005";
 
 const many: StateUser[] = makeUsers(120);
 
@@ -18,6 +19,8 @@ beforeAll(async () => {
       { userPrincipalName: "carol@contoso.com", displayName: "Carol" },
       { userPrincipalName: "erin@contoso.com", displayName: "Erin" },
       { userPrincipalName: "frank@contoso.com", displayName: "Frank" },
+      { userPrincipalName: "grace@contoso.com", displayName: "Grace" },
+      { userPrincipalName: "heidi@contoso.com", displayName: "Heidi" },
       ...many,
     ],
     groups: [
@@ -35,6 +38,8 @@ beforeAll(async () => {
         eligibleRoles: ["Helpdesk Administrator"],
       },
       { id: BIG, displayName: "Big", members: many.map((user) => user.userPrincipalName) },
+      // Role-assignable, but holding and eligible for nothing.
+      { id: NO_ROLE, displayName: "Spare", members: ["heidi@contoso.com"], owners: ["grace@contoso.com"] },
     ],
   });
 });
@@ -176,7 +181,12 @@ describe("GET /groups/{id}/members", () => {
       404,
       "Request_ResourceNotFound",
     );
-    expectGraphError(await raw(em, "GET", `/v1.0/groups/${TIER0}/owners`), 400, "BadRequest");
+    expectGraphError(await raw(em, "GET", `/v1.0/groups/${TIER0}/memberOf`), 400, "BadRequest");
+    expectGraphError(
+      await raw(em, "GET", `/v1.0/groups/${TIER0}/owners/microsoft.graph.user`),
+      400,
+      "BadRequest",
+    );
     expectGraphError(
       await raw(em, "GET", `/v1.0/groups/${TIER0}/members/microsoft.graph.device`),
       400,
@@ -192,7 +202,63 @@ describe("GET /groups/{id}/members", () => {
       405,
       "Request_BadRequest",
     );
+  });
+});
+
+describe("GET /groups?$filter=isAssignableToRole eq true", () => {
+  const filter = (clause: string) => `/v1.0/groups?$filter=${encodeURIComponent(clause)}`;
+
+  it("lists every role-assignable group, with or without a role, and $select", async () => {
+    const res = await raw(em, "GET", `${filter("isAssignableToRole eq true")}&$select=id,displayName`);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      "@odata.context": `${em.origin}/v1.0/$metadata#groups(id,displayName)`,
+      value: [
+        { id: TIER0, displayName: "Tier 0 admins" },
+        { id: READERS, displayName: "Readers" },
+        { id: PIM_HELPDESK, displayName: "PIM helpdesk" },
+        { id: BIG, displayName: "Big" },
+        { id: NO_ROLE, displayName: "Spare" },
+      ],
+    });
+    const paged = await raw(em, "GET", `${filter("isAssignableToRole eq true")}&$select=id&$top=2`);
+    expect(paged.json.value).toEqual([{ id: TIER0 }, { id: READERS }]);
+    expect(paged.json["@odata.nextLink"]).toMatch(/\$skiptoken=/);
+    const rest = await raw(em, "GET", paged.json["@odata.nextLink"].slice(em.origin.length));
+    expect(rest.json.value).toEqual([{ id: PIM_HELPDESK }, { id: BIG }]);
+  });
+
+  it("refuses ne/NOT (advanced queries) with 400, and serves no other filter or the whole list", async () => {
+    expectGraphError(
+      await raw(em, "GET", filter("isAssignableToRole ne false")),
+      400,
+      "Request_UnsupportedQuery",
+    );
+    expectGraphError(await raw(em, "GET", filter("displayName eq 'Spare'")), 501, "NotImplemented");
     expectGraphError(await raw(em, "GET", "/v1.0/groups"), 501, "NotImplemented");
+    expectGraphError(
+      await raw(em, "GET", `${filter("isAssignableToRole eq true")}&$select=mail2`),
+      400,
+      "Request_BadRequest",
+    );
+  });
+});
+
+describe("GET /groups/{id}/owners", () => {
+  it("lists the owners as typed directoryObjects, paged like members", async () => {
+    const res = await raw(em, "GET", `/v1.0/groups/${NO_ROLE}/owners?$select=id,userPrincipalName`);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      "@odata.context": `${em.origin}/v1.0/$metadata#directoryObjects`,
+      value: [
+        {
+          "@odata.type": "#microsoft.graph.user",
+          id: expect.any(String),
+          userPrincipalName: "grace@contoso.com",
+        },
+      ],
+    });
+    expect((await raw(em, "GET", `/v1.0/groups/${TIER0}/owners`)).json.value).toEqual([]);
   });
 });
 
@@ -216,6 +282,12 @@ describe("members of role-assignable groups are privileged targets", () => {
   it("refuses them for a member of a group holding only a reader role, or only an eligibility (membership protects)", async () => {
     expectGraphError(await patchPhone("carol@contoso.com"), 403, "Authorization_RequestDenied");
     expectGraphError(await addPhone("erin@contoso.com"), 403, "Authorization_RequestDenied");
+  });
+
+  it("refuses them for a member and for an owner of a role-assignable group that holds no role", async () => {
+    expectGraphError(await patchPhone("heidi@contoso.com"), 403, "Authorization_RequestDenied");
+    expectGraphError(await patchPhone("grace@contoso.com"), 403, "Authorization_RequestDenied");
+    expectGraphError(await addPhone("grace@contoso.com"), 403, "Authorization_RequestDenied");
   });
 
   it("allows them for a user in no group and with no role", async () => {

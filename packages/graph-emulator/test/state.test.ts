@@ -108,7 +108,15 @@ describe("state loading", () => {
       { users, groups: [{ members: [] }] },
       "groups[0]: displayName must be a non-empty string",
     );
-    await expectStateError(group({ owners: [] }), "groups[0] (Admins): unknown group key 'owners'");
+    await expectStateError(group({ owner: [] }), "groups[0] (Admins): unknown group key 'owner'");
+    await expectStateError(
+      group({ owners: "b@x.com" }),
+      "groups[0] (Admins): owners must be an array of userPrincipalNames",
+    );
+    await expectStateError(
+      group({ owners: ["c@x.com"] }),
+      "groups[0] (Admins): owners: 'c@x.com' is not a user in the state",
+    );
     await expectStateError(group({ id: "42" }), "groups[0] (Admins): id must be a GUID");
     await expectStateError(
       group({ members: "a@x.com" }),
@@ -189,7 +197,12 @@ describe("state loading", () => {
           roles: ["Helpdesk Administrator"],
           eligibleRoles: ["User Administrator"],
         },
-        { id: "6f1c2a4e-0000-4000-8000-00000000aa02", displayName: "Empty", members: [] },
+        {
+          id: "6f1c2a4e-0000-4000-8000-00000000aa02",
+          displayName: "Empty",
+          members: [],
+          owners: ["a@x.com"],
+        },
       ],
     };
     const store = await loadState(state, os.tmpdir());
@@ -205,7 +218,7 @@ describe("state loading", () => {
         roles: ["Helpdesk Administrator"],
         eligibleRoles: ["User Administrator"],
       },
-      { id: "6f1c2a4e-0000-4000-8000-00000000aa02", displayName: "Empty", members: [] },
+      { id: "6f1c2a4e-0000-4000-8000-00000000aa02", displayName: "Empty", members: [], owners: ["a@x.com"] },
     ]);
     const again = await loadState(dumped, os.tmpdir());
     expect(dumpState(again)).toEqual(dumped);
