@@ -306,3 +306,189 @@ describe("comparePlans", () => {
     expect(verdict(comparePlans(odd, photo))).toMatchObject({ kind: "refused" });
   });
 });
+
+// "done": the fresh plan holds no change at the saved change's path (the tenant already matches the
+// repository), the profile still manages the path, and the re-read tenant holds the saved `after`.
+// Each kind compares the tenant with the saved value in its own way; these state each rule.
+describe("comparePlans: a reviewed change the tenant already holds", () => {
+  const NO_LONGER = { kind: "refused", reason: "the repository no longer asks for this change" };
+  const alexAsManager = { id: "id-alex", userPrincipalName: ALEX };
+  const meganAsManager = { id: "id-megan", userPrincipalName: MEGAN };
+  const withAfter = (plan: Plan, after: unknown): Plan => {
+    const edited = saved({ plan } as FreshState);
+    (edited.users[0]?.changes[0] as Change).after = after;
+    return edited;
+  };
+
+  describe("manager", () => {
+    const setAlex = planOf([{ upn: ADELE, manager: ALEX }], [adele(), alex, megan]);
+    const removeManager = planOf(
+      [{ upn: ADELE, manager: null }],
+      [adele({ manager: meganAsManager }), alex, megan],
+    );
+
+    it("is done when the tenant's manager is the wanted one, whatever the letter case of either id", () => {
+      expect(setAlex.plan.users[0]?.changes[0]?.after).toEqual({ userPrincipalName: ALEX, id: "id-alex" });
+      const upperInTenant = planOf(
+        [{ upn: ADELE, manager: ALEX }],
+        [adele({ manager: { id: "ID-ALEX", userPrincipalName: ALEX } }), alex, megan],
+      );
+      expect(verdict(comparePlans(saved(setAlex), upperInTenant))).toEqual({ kind: "done" });
+      const lowerInTenant = planOf(
+        [{ upn: ADELE, manager: ALEX }],
+        [adele({ manager: alexAsManager }), alex, megan],
+      );
+      const upperInPlan = withAfter(setAlex.plan, { userPrincipalName: ALEX, id: "ID-ALEX" });
+      expect(verdict(comparePlans(upperInPlan, lowerInTenant))).toEqual({ kind: "done" });
+    });
+
+    it("is refused when the tenant holds another manager, or none, than the saved one", () => {
+      const meganNow = planOf(
+        [{ upn: ADELE, manager: MEGAN }],
+        [adele({ manager: meganAsManager }), alex, megan],
+      );
+      // The fresh plan wants nothing (the tenant has the manager the profile now names), and the
+      // tenant's manager is not the saved one.
+      expect(verdict(comparePlans(saved(setAlex), meganNow))).toEqual(NO_LONGER);
+      // The repository asks for no manager and the tenant has none: the saved "set Alex" is not so.
+      const noneNow = planOf([{ upn: ADELE, manager: null }], [adele({ manager: null }), alex, megan]);
+      expect(verdict(comparePlans(saved(setAlex), noneNow))).toEqual(NO_LONGER);
+    });
+
+    it("is done for a removal when the tenant has no manager, refused when it has one", () => {
+      expect(removeManager.plan.users[0]?.changes[0]?.after).toBeNull();
+      const removed = planOf([{ upn: ADELE, manager: null }], [adele({ manager: null }), alex, megan]);
+      expect(verdict(comparePlans(saved(removeManager), removed))).toEqual({ kind: "done" });
+      const alexNow = planOf(
+        [{ upn: ADELE, manager: ALEX }],
+        [adele({ manager: alexAsManager }), alex, megan],
+      );
+      expect(verdict(comparePlans(saved(removeManager), alexNow))).toEqual(NO_LONGER);
+    });
+
+    it("is refused when the tenant's manager was not read", () => {
+      const unread = planOf([{ upn: ADELE, manager: null }], [adele({ manager: undefined }), alex, megan]);
+      expect(verdict(comparePlans(saved(removeManager), unread))).toEqual(NO_LONGER);
+    });
+
+    it("is refused for a saved manager without a string id, even where the tenant has no manager", () => {
+      const noneNow = planOf([{ upn: ADELE, manager: null }], [adele({ manager: null }), alex, megan]);
+      for (const after of [{ id: 5, userPrincipalName: ALEX }, { userPrincipalName: ALEX }, "id-alex"]) {
+        expect(verdict(comparePlans(withAfter(removeManager.plan, after), noneNow))).toEqual(NO_LONGER);
+      }
+    });
+  });
+
+  describe("photo", () => {
+    const FILE = "photos/adele.jpg";
+    const photo = (hash: string, etag = "W/9") => ({ etag, hash, width: 96, height: 96 });
+    const spec: ProfileSpec = { upn: ADELE, photo: { file: FILE } };
+    // The tenant's old photo is far from the repository's (PHOTO_HASH): the plan uploads it.
+    const upload = planOf([spec], [adele({ photo: photo("0f0f0f0f0f0f0f0f", "W/1") })]);
+    const tenantWith = (hash: string) => planOf([spec], [adele({ photo: photo(hash) })]);
+
+    it("is done when the tenant's photo is within 10 bits of the saved hash", () => {
+      expect(upload.plan.users[0]?.changes[0]?.after).toEqual({ file: FILE, hash: "f0f0f0f0f0f0f0f0" });
+      expect(verdict(comparePlans(saved(upload), tenantWith("f0f0f0f0f0f0f0f0")))).toEqual({ kind: "done" });
+      // f3 differs from f0 in 2 bits, ff in 4: 2 + 4 + 4 = 10 bits, Graph's re-encoding.
+      expect(verdict(comparePlans(saved(upload), tenantWith("f0f0f0f0f0f3ffff")))).toEqual({ kind: "done" });
+      // A hash in capitals is the same hash.
+      const capitals = withAfter(upload.plan, { file: FILE, hash: "F0F0F0F0F0F0F0F0" });
+      expect(verdict(comparePlans(capitals, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual({ kind: "done" });
+    });
+
+    it("is refused when the tenant's photo is 11 bits from the saved hash", () => {
+      // f7 differs from f0 in 3 bits: 3 + 4 + 4 = 11. The repository's own hash is the tenant's, so
+      // the fresh plan wants nothing; the saved hash (edited) is what the tenant does not hold.
+      const edited = withAfter(upload.plan, { file: FILE, hash: "f0f0f0f0f0f7ffff" });
+      expect(verdict(comparePlans(edited, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+    });
+
+    it("is refused for a saved hash that is not 16 hex digits, without throwing", () => {
+      for (const hash of ["f0f0f0f0f0f0f0f0a", "af0f0f0f0f0f0f0f0", "f0f0f0f0f0f0f0f", "g0f0f0f0f0f0f0f0"]) {
+        const edited = withAfter(upload.plan, { file: FILE, hash });
+        expect(verdict(comparePlans(edited, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+      }
+      const noHash = withAfter(upload.plan, { file: FILE });
+      expect(verdict(comparePlans(noHash, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+    });
+
+    it("is refused when the tenant has no photo, or it was not read, without throwing", () => {
+      const noPhoto = planOf([{ upn: ADELE, photo: null }], [adele({ photo: null })]);
+      expect(verdict(comparePlans(saved(upload), noPhoto))).toEqual(NO_LONGER);
+      const unread = planOf([{ upn: ADELE, photo: null }], [adele({ photo: undefined })]);
+      expect(verdict(comparePlans(saved(upload), unread))).toEqual(NO_LONGER);
+    });
+
+    it("is done for a removal when the tenant has no photo, refused when it has one or was not read", () => {
+      const remove = planOf(
+        [{ upn: ADELE, photo: null }],
+        [adele({ photo: photo("0f0f0f0f0f0f0f0f", "W/1") })],
+      );
+      expect(remove.plan.users[0]?.changes[0]?.after).toBeNull();
+      const removed = planOf([{ upn: ADELE, photo: null }], [adele({ photo: null })]);
+      expect(verdict(comparePlans(saved(remove), removed))).toEqual({ kind: "done" });
+      expect(verdict(comparePlans(saved(remove), tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+      const unread = planOf([{ upn: ADELE, photo: null }], [adele({ photo: undefined })]);
+      expect(verdict(comparePlans(saved(remove), unread))).toEqual(NO_LONGER);
+    });
+  });
+
+  describe("authentication method", () => {
+    const METHOD_ID = "3179e48a-750b-4051-897c-87b9720928f7";
+    const mobile = (phoneNumber: string | null) =>
+      adele({
+        authentication: {
+          phoneMethods: phoneNumber === null ? [] : [{ id: METHOD_ID, phoneType: "mobile", phoneNumber }],
+          emailMethods: [],
+        },
+      });
+    const spec: ProfileSpec = { upn: ADELE, authentication: { mobile: "+1 425 555 0110" } };
+    const update = planOf([spec], [mobile("+1 4255550199")]);
+
+    it("is done when the tenant holds the saved number, written another way", () => {
+      expect(verdict(comparePlans(saved(update), planOf([spec], [mobile("+1 (425) 555-0110")])))).toEqual({
+        kind: "done",
+      });
+    });
+
+    it("is refused when the saved number's mask differs from the tenant's number", () => {
+      // Edited in the file to another number: the masks +1 ••••••••23 and +1 ••••••••10 differ.
+      const edited = withAfter(update.plan, "+1 425 555 0123");
+      expect(verdict(comparePlans(edited, planOf([spec], [mobile("+1 4255550110")])))).toEqual(NO_LONGER);
+      const notString = withAfter(update.plan, 4255550110);
+      expect(verdict(comparePlans(notString, planOf([spec], [mobile("+1 4255550110")])))).toEqual(NO_LONGER);
+    });
+
+    it("is done for a removal when the tenant has no such method, refused when it has one", () => {
+      const remove = planOf([{ upn: ADELE, authentication: { mobile: null } }], [mobile("+1 4255550199")]);
+      expect(remove.plan.users[0]?.changes[0]?.after).toBeNull();
+      const gone = planOf([{ upn: ADELE, authentication: { mobile: null } }], [mobile(null)]);
+      expect(verdict(comparePlans(saved(remove), gone))).toEqual({ kind: "done" });
+      expect(verdict(comparePlans(saved(remove), planOf([spec], [mobile("+1 4255550110")])))).toEqual(
+        NO_LONGER,
+      );
+    });
+
+    it("is refused for a saved value that is not a string, even one whose mask matches the tenant's", () => {
+      const email = (emailAddress: string) =>
+        adele({ authentication: { phoneMethods: [], emailMethods: [{ id: METHOD_ID, emailAddress }] } });
+      const wantEmail: ProfileSpec = { upn: ADELE, authentication: { email: "adele@personal.example" } };
+      const setEmail = planOf([wantEmail], [email("old@personal.example")]);
+      // Any value not a string masks to ••• (shapes could leak it), and so does an empty address:
+      // a tenant that holds "" must not make an object in the plan file count as done.
+      const edited = withAfter(setEmail.plan, { emailAddress: "adele@personal.example" });
+      const emptyNow = planOf([{ upn: ADELE, authentication: { email: "" } }], [email("")]);
+      expect(emptyNow.plan.users).toEqual([]);
+      expect(verdict(comparePlans(edited, emptyNow))).toEqual(NO_LONGER);
+    });
+
+    it("is refused when the tenant's methods were not read, without throwing", () => {
+      const unread = planOf(
+        [{ upn: ADELE, authentication: { mobile: null } }],
+        [adele({ authentication: undefined })],
+      );
+      expect(verdict(comparePlans(saved(update), unread))).toEqual(NO_LONGER);
+    });
+  });
+});
