@@ -231,6 +231,8 @@ describe("comparePlans", () => {
     split.users.push({ ...adeleEntry, id: adeleEntry.id.toUpperCase(), changes: [] });
     const comparison = comparePlans(split, plan);
     expect(kinds(comparison)).toEqual([["refused"], ["apply"], []]);
+    // Adele's change was reviewed (and refused): the empty second entry does not make it unreviewed.
+    expect(comparison.unreviewed).toEqual([]);
     expect(verdict(comparison)).toEqual({
       kind: "refused",
       reason: "the plan lists this user more than once",
@@ -489,6 +491,74 @@ describe("comparePlans: a reviewed change the tenant already holds", () => {
         [adele({ authentication: undefined })],
       );
       expect(verdict(comparePlans(saved(update), unread))).toEqual(NO_LONGER);
+    });
+  });
+});
+
+describe("comparePlans: reasons, word for word", () => {
+  it("says the repository now asks for no value when the profile clears what the plan sets", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const cleared = planOf([{ upn: ADELE, attributes: { jobTitle: null } }], [adele()]);
+    expect(verdict(comparePlans(saved(plan), cleared))).toEqual({
+      kind: "refused",
+      reason: "the repository now asks for no value, not the reviewed value",
+    });
+    const other = planOf([{ upn: ADELE, attributes: { jobTitle: "Retail Manager" } }], [adele()]);
+    expect(verdict(comparePlans(saved(plan), other))).toEqual({
+      kind: "refused",
+      reason: 'the repository now asks for "Retail Manager", not the reviewed value',
+    });
+  });
+
+  it("names the manager the plan expected when the tenant's was removed since", () => {
+    const spec: ProfileSpec = { upn: ADELE, manager: MEGAN };
+    const plan = planOf(
+      [spec],
+      [adele({ manager: { id: "id-alex", userPrincipalName: ALEX } }), alex, megan],
+    );
+    expect(verdict(comparePlans(saved(plan), planOf([spec], [adele(), alex, megan])))).toEqual({
+      kind: "stale",
+      reason: "the manager is now none, the plan expected AlexW@contoso.com",
+    });
+  });
+
+  it("says a photo was removed since the plan when the tenant has none now", () => {
+    const spec: ProfileSpec = { upn: ADELE, photo: { file: "photos/adele.jpg" } };
+    const old = { etag: "W/1", hash: "0f0f0f0f0f0f0f0f", width: 96, height: 96 };
+    const plan = planOf([spec], [adele({ photo: old })]);
+    expect(verdict(comparePlans(saved(plan), planOf([spec], [adele({ photo: null })])))).toEqual({
+      kind: "stale",
+      reason: "the photo was removed since the plan",
+    });
+  });
+
+  it("counts the errors of a fresh plan that blocks everything", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const broken = planOf(
+      [wantTitle, { upn: "ghost@contoso.com" }, { upn: "phantom@contoso.com" }],
+      [adele()],
+    );
+    expect(comparePlans(saved(plan), broken).blocked).toBe(
+      "the repository and tenant now give a plan with 2 errors (user ghost@contoso.com does not exist in the tenant (roster does not create accounts)); make a new plan",
+    );
+  });
+
+  it("compares admin roles in any order and letter case: an edited sensitive flag is refused, not stale", () => {
+    const admin = adele({ roles: ["User Administrator", "Helpdesk Administrator"] });
+    const plan = planOf([wantTitle], [admin]);
+    const edited = saved(plan);
+    const entry = edited.users[0] as PlannedUser;
+    entry.roles = ["helpdesk administrator", "USER ADMINISTRATOR"];
+    (entry.changes[0] as Change).sensitive = false;
+    expect(verdict(comparePlans(edited, plan))).toEqual({
+      kind: "refused",
+      reason: "the plan file's sensitive flag was edited",
+    });
+    // One role fewer in the plan file than in the tenant now: the tenant moved.
+    entry.roles = ["Helpdesk Administrator"];
+    expect(verdict(comparePlans(edited, plan))).toEqual({
+      kind: "stale",
+      reason: "the user's admin roles changed since the plan",
     });
   });
 });
