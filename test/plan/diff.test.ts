@@ -147,7 +147,7 @@ describe("attributes", () => {
     );
     expect(changesOf(result)).toEqual([]);
     expect(result.users[0]?.skipped).toMatchObject([
-      { path: "employeeId", reason: expect.stringContaining("ownedElsewhere") },
+      { path: "employeeId", reason: "`employeeId` is owned elsewhere (roster.yaml ownedElsewhere)" },
     ]);
   });
 });
@@ -171,7 +171,7 @@ describe("users", () => {
     const result = run([{ upn: "ghost@contoso.com" }], [user({ userPrincipalName: ADELE })]);
     expect(result.errors).toMatchObject([
       {
-        message: expect.stringContaining("ghost@contoso.com does not exist in the tenant"),
+        message: "user ghost@contoso.com does not exist in the tenant (roster does not create accounts)",
         source: { file: "profiles/ghost.yaml" },
       },
     ]);
@@ -224,7 +224,9 @@ describe("users", () => {
       [user({ userPrincipalName: "breakglass@contoso.com" })],
       { config: config({ protected: ["breakglass@contoso.com"] }) },
     );
-    expect(result.errors[0]?.message).toContain("protected in roster.yaml");
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "breakglass@contoso.com is protected in roster.yaml, but the profile would change jobTitle",
+    ]);
     expect(result.users[0]?.changes).toEqual([]);
     expect(result.users[0]?.skipped).toMatchObject([
       { path: "jobTitle", reason: "protected in roster.yaml" },
@@ -256,7 +258,9 @@ describe("users", () => {
       [user({ userPrincipalName: ADELE, roles: ["Reports Reader"] })],
     );
     expect(result.users[0]?.changes).toMatchObject([{ path: "jobTitle", sensitive: true }]);
-    expect(result.warnings[0]?.message).toContain("Reports Reader");
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "holds Reports Reader: every change to this user is sensitive",
+    ]);
   });
 
   it("skips the sensitive properties of a privileged user, which Graph refuses to an app, but plans the rest", () => {
@@ -272,8 +276,14 @@ describe("users", () => {
     );
     expect(result.users[0]?.changes).toMatchObject([{ path: "jobTitle", sensitive: true }]);
     expect(result.users[0]?.skipped.map((s) => [s.path, s.reason])).toEqual([
-      ["userPrincipalName", expect.stringContaining("admin role")],
-      ["mobilePhone", expect.stringContaining("admin role")],
+      [
+        "userPrincipalName",
+        "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods",
+      ],
+      [
+        "mobilePhone",
+        "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods",
+      ],
     ]);
   });
 });
@@ -568,7 +578,9 @@ describe("authentication methods", () => {
         }),
       ],
     );
-    expect(result.errors[0]?.message).toContain("needs a `mobile` number");
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "`authentication.alternateMobile` needs a `mobile` number, and the user would have none",
+    ]);
   });
 
   it("skips authentication changes for a user holding an admin role, since Graph refuses them", () => {
@@ -577,7 +589,12 @@ describe("authentication methods", () => {
       [user({ userPrincipalName: ADELE, roles: ["Privileged Role Administrator"], authentication: methods })],
     );
     expect(result.users[0]?.changes).toEqual([]);
-    expect(result.users[0]?.skipped[0]?.reason).toContain("admin role");
+    expect(result.users[0]?.skipped.map((c) => [c.path, c.reason])).toEqual([
+      [
+        "authentication.email",
+        "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods",
+      ],
+    ]);
   });
 });
 
@@ -646,6 +663,92 @@ describe("mail", () => {
     expect(changesOf(taken)).toEqual([]);
     expect(taken.errors.map((e) => e.message)).toEqual([
       `${ADELE} cannot get mail a.vance@contoso.com: it is already an address of ${ALEX} (proxyAddresses), and Graph gives an address to one object only; remove it from ${ALEX} first, or choose another`,
+    ]);
+  });
+});
+
+describe("messages, word for word", () => {
+  it("names the id of a profile whose user does not exist", () => {
+    const result = run([{ upn: ADELE, id: "id-gone" }], [user({ userPrincipalName: ALEX })]);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "no user with id id-gone in the tenant (roster does not create accounts)",
+    ]);
+  });
+
+  it("names every admin role a user holds", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: ADELE, roles: ["Reports Reader", "Helpdesk Administrator"] })],
+    );
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "holds Reports Reader, Helpdesk Administrator: every change to this user is sensitive",
+    ]);
+  });
+
+  it("reports a manager, photo or authentication methods the tenant reader did not read as an internal error", () => {
+    const result = run(
+      [
+        {
+          upn: ADELE,
+          manager: ALEX,
+          photo: { file: "photos/adele.jpg" },
+          authentication: { mobile: "+1 425 555 0110" },
+        },
+      ],
+      [user({ userPrincipalName: ADELE, manager: undefined, photo: undefined, authentication: undefined })],
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "internal: the tenant reader did not read this user's manager",
+      "internal: the tenant reader did not read this user's photo",
+      "internal: the tenant reader did not read this user's authentication methods",
+    ]);
+    expect(changesOf(result)).toEqual([]);
+  });
+
+  it("reports a photo file without a hash as an internal error", () => {
+    const result = run(
+      [{ upn: ADELE, photo: { file: "photos/unhashed.jpg" } }],
+      [user({ userPrincipalName: ADELE })],
+    );
+    expect(result.errors.map((e) => e.message)).toEqual(["internal: no hash for photos/unhashed.jpg"]);
+  });
+
+  it("skips extension attributes of a user synced once, naming Exchange", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { "onPremisesExtensionAttributes.extensionAttribute1": "x" } }],
+      [user({ userPrincipalName: ADELE, previouslySynced: true })],
+    );
+    expect(result.users[0]?.skipped.map((c) => [c.path, c.reason])).toEqual([
+      [
+        "onPremisesExtensionAttributes.extensionAttribute1",
+        "this user was synced from on-premises AD once: Exchange Online masters its extension attributes and Graph refuses to change them; change them in Exchange (Set-Mailbox -CustomAttributeN) or stop managing them here",
+      ],
+    ]);
+  });
+
+  it("without reading authentication methods, lists each one a profile sets as not checked, with a warning", () => {
+    const result = run(
+      [{ upn: ADELE, authentication: { mobile: "+1 425 555 0110", email: null } }],
+      [user({ userPrincipalName: ADELE, authentication: undefined })],
+      { authMethods: false },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.users[0]?.skipped.map((c) => [c.path, c.before, c.after, c.reason])).toEqual([
+      [
+        "authentication.mobile",
+        null,
+        "+1 425 555 0110",
+        "not checked: authentication methods are left out of this plan (--no-auth-methods, as in pull requests); apply plans them in full",
+      ],
+      [
+        "authentication.email",
+        null,
+        null,
+        "not checked: authentication methods are left out of this plan (--no-auth-methods, as in pull requests); apply plans them in full",
+      ],
+    ]);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "authentication methods were not checked (--no-auth-methods): this plan shows none of their changes; apply plans them in full",
     ]);
   });
 });
