@@ -436,6 +436,18 @@ describe("photo", () => {
       [user({ userPrincipalName: ADELE, photo: stored(HASH_A_REENCODED) })],
     );
     expect(same.users).toEqual([]);
+    // HASH_A is f0f0f0f0f0f0f0f0: f3 differs from f0 in 2 bits, ff in 4: 10 bits apart is the same
+    // photo; f7 (3 bits) makes 11, another photo.
+    const tenBits = run(
+      [{ upn: ADELE, photo: { file: "photos/adele.jpg" } }],
+      [user({ userPrincipalName: ADELE, photo: stored("f0f0f0f0f0f3ffff") })],
+    );
+    expect(tenBits.users).toEqual([]);
+    const elevenBits = run(
+      [{ upn: ADELE, photo: { file: "photos/adele.jpg" } }],
+      [user({ userPrincipalName: ADELE, photo: stored("f0f0f0f0f0f7ffff") })],
+    );
+    expect(changesOf(elevenBits).map((c) => c.action)).toEqual(["update"]);
     const other = run(
       [{ upn: ADELE, photo: { file: "photos/adele.jpg" } }],
       [user({ userPrincipalName: ADELE, photo: stored(HASH_B) })],
@@ -664,6 +676,84 @@ describe("mail", () => {
     expect(taken.errors.map((e) => e.message)).toEqual([
       `${ADELE} cannot get mail a.vance@contoso.com: it is already an address of ${ALEX} (proxyAddresses), and Graph gives an address to one object only; remove it from ${ALEX} first, or choose another`,
     ]);
+  });
+});
+
+describe("mail claimed twice", () => {
+  it("refuses a mail two profiles would both newly set, naming both users, in any letter case", () => {
+    const users = [
+      user({ userPrincipalName: ADELE }),
+      user({ userPrincipalName: ALEX }),
+      user({ userPrincipalName: "MeganB@contoso.com" }),
+    ];
+    const result = run(
+      [
+        { upn: ADELE, attributes: { mail: "Sales@contoso.com" } },
+        { upn: ALEX, attributes: { mail: "sales@CONTOSO.com" } },
+        { upn: "MeganB@contoso.com", attributes: { mail: "megan@contoso.com" } },
+      ],
+      users,
+      { actual: { ...tenantOf(users), mailHolders: new Map() } },
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      `${ADELE} and ${ALEX} would all get mail Sales@contoso.com; an address belongs to one user only`,
+      `${ALEX} and ${ADELE} would all get mail sales@CONTOSO.com; an address belongs to one user only`,
+    ]);
+    // Megan's address is hers alone: planned.
+    expect(changesOf(result)).toEqual([
+      { path: "mail", action: "add", before: null, after: "megan@contoso.com" },
+    ]);
+  });
+
+  it("does not count a profile whose user already has that mail as a claim", () => {
+    const users = [
+      user({ userPrincipalName: ADELE, properties: { mail: "sales@contoso.com" } }),
+      user({ userPrincipalName: ALEX }),
+    ];
+    const result = run(
+      [
+        { upn: ADELE, attributes: { mail: "sales@contoso.com" } },
+        { upn: ALEX, attributes: { mail: "sales@contoso.com" } },
+      ],
+      users,
+      { actual: { ...tenantOf(users), mailHolders: new Map() } },
+    );
+    // Graph would refuse Alex's change (Adele holds the address), but that is the proxyAddresses
+    // check's to say; here Adele's unchanged mail is no second claim.
+    expect(result.errors).toEqual([]);
+    expect(changesOf(result)).toEqual([
+      { path: "mail", action: "add", before: null, after: "sales@contoso.com" },
+    ]);
+  });
+
+  it("plans clearing a mail, which claims no address", () => {
+    const users = [user({ userPrincipalName: ADELE, properties: { mail: "adele@contoso.com" } })];
+    const result = run([{ upn: ADELE, attributes: { mail: null } }], users, {
+      actual: { ...tenantOf(users), mailHolders: new Map() },
+    });
+    expect(result.errors).toEqual([]);
+    expect(changesOf(result)).toEqual([
+      { path: "mail", action: "remove", before: "adele@contoso.com", after: null },
+    ]);
+  });
+});
+
+describe("managed paths (what comparePlans may count as done)", () => {
+  it("holds userPrincipalName, the attribute keys, and manager, photo and methods only where the profile sets them", () => {
+    const users = [user({ userPrincipalName: ADELE }), user({ userPrincipalName: ALEX })];
+    const result = run(
+      [
+        { upn: ADELE, attributes: { jobTitle: "x" } },
+        { upn: ALEX, manager: null, photo: null, authentication: { mobile: null } },
+      ],
+      users,
+    );
+    expect(result.managedPaths).toEqual(
+      new Map([
+        ["id-adelev@contoso.com", new Set(["userPrincipalName", "jobTitle"])],
+        ["id-alexw@contoso.com", new Set(["userPrincipalName", "manager", "photo", "authentication.mobile"])],
+      ]),
+    );
   });
 });
 
