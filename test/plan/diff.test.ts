@@ -2,6 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DiffInput, diff } from "../../src/plan/diff.js";
+import { digestKeyId } from "../../src/plan/diff-auth.js";
 import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
 import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
 
@@ -424,6 +425,7 @@ describe("manager", () => {
     expect(result.errors).toMatchObject([
       { message: "manager ghost@contoso.com does not exist in the tenant", userPrincipalName: ADELE },
     ]);
+    expect(result.errors[0]?.source).toMatchObject({ file: "profiles/adelev.yaml", col: 1 });
     expect(result.users).toEqual([]);
   });
 });
@@ -606,6 +608,113 @@ describe("authentication methods", () => {
         "authentication.email",
         "the user holds an admin role: Graph refuses an app's changes to their sensitive properties and authentication methods",
       ],
+    ]);
+  });
+});
+
+describe("authentication digests and values", () => {
+  // The documented formats, computed here with node:crypto: SHA-256 of the empty string for "no
+  // method" without a key, HMAC-SHA256 under the key with one.
+  const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  const withEmail = user({
+    userPrincipalName: ADELE,
+    authentication: { phoneMethods: [], emailMethods: [{ id: "e1", emailAddress: "old@personal.example" }] },
+  });
+
+  it("digests a removal as the empty value, unkeyed and keyed", () => {
+    const unkeyed = run([{ upn: ADELE, authentication: { email: null } }], [withEmail]);
+    expect(unkeyed.users[0]?.changes).toMatchObject([
+      { path: "authentication.email", action: "remove", after: null, afterDigest: EMPTY_SHA256 },
+    ]);
+    const keyed = run([{ upn: ADELE, authentication: { email: null } }], [withEmail], { digestKey: "k" });
+    const hmac = (value: string) => `hmac-sha256:${createHmac("sha256", "k").update(value).digest("hex")}`;
+    expect(keyed.users[0]?.changes).toMatchObject([
+      {
+        afterDigest: hmac(""),
+        beforeDigest: hmac("old@personal.example"),
+      },
+    ]);
+  });
+
+  it("writes an e-mail address trimmed but in its own letter case, and digests it lower-cased", () => {
+    const result = run([{ upn: ADELE, authentication: { email: "  New@Personal.example " } }], [withEmail]);
+    expect(result.users[0]?.changes).toMatchObject([
+      {
+        after: "New@Personal.example",
+        afterDigest: `sha256:${createHash("sha256").update("new@personal.example").digest("hex")}`,
+      },
+    ]);
+  });
+
+  it("sees no change where the profile asks for no method and the user has none", () => {
+    const none = user({ userPrincipalName: ADELE });
+    const result = run([{ upn: ADELE, authentication: { email: null, mobile: null } }], [none]);
+    expect(result.users).toEqual([]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("names a digest key by the first 12 hex digits of its HMAC of a fixed text", () => {
+    const expected = createHmac("sha256", "k").update("roster digest key id").digest("hex").slice(0, 12);
+    expect(digestKeyId("k")).toBe(expected);
+    expect(digestKeyId("k")).toMatch(/^[0-9a-f]{12}$/);
+    expect(digestKeyId("other")).not.toBe(expected);
+  });
+
+  it("requires a mobile beside an alternate mobile once the plan is applied, and only then", () => {
+    const alt = "+1 425 555 0111";
+    const phones = (...types: ("mobile" | "alternateMobile")[]) =>
+      user({
+        userPrincipalName: ADELE,
+        authentication: {
+          phoneMethods: types.map((phoneType, i) => ({
+            id: `p${i}`,
+            phoneType,
+            phoneNumber: `+1 425555011${i}`,
+          })),
+          emailMethods: [],
+        },
+      });
+    const errorsOf = (spec: ProfileSpec, tenant: ActualUser) =>
+      run([spec], [tenant]).errors.map((e) => [e.message, e.source?.line !== undefined]);
+    const NEEDS = "`authentication.alternateMobile` needs a `mobile` number, and the user would have none";
+    // Both set by the profile; the tenant's mobile kept; no alternate at all: fine.
+    expect(
+      errorsOf({ upn: ADELE, authentication: { alternateMobile: alt, mobile: "+1 425 555 0110" } }, phones()),
+    ).toEqual([]);
+    expect(errorsOf({ upn: ADELE, authentication: { alternateMobile: alt } }, phones("mobile"))).toEqual([]);
+    expect(errorsOf({ upn: ADELE, authentication: { mobile: null } }, phones("mobile"))).toEqual([]);
+    expect(
+      errorsOf(
+        { upn: ADELE, authentication: { alternateMobile: null, mobile: null } },
+        phones("mobile", "alternateMobile"),
+      ),
+    ).toEqual([]);
+    // An alternate with no mobile, from the profile or left in the tenant: refused, at a key.
+    expect(errorsOf({ upn: ADELE, authentication: { alternateMobile: alt } }, phones())).toEqual([
+      [NEEDS, true],
+    ]);
+    expect(
+      errorsOf({ upn: ADELE, authentication: { mobile: null } }, phones("mobile", "alternateMobile")),
+    ).toEqual([[NEEDS, true]]);
+    // With authentication owned elsewhere the profile's methods are skipped: the tenant's stay.
+    const owned = (spec: ProfileSpec, tenant: ActualUser) =>
+      run([spec], [tenant], { config: config({ ownedElsewhere: ["authentication"] }) }).errors;
+    expect(
+      owned({ upn: ADELE, authentication: { mobile: null } }, phones("mobile", "alternateMobile")),
+    ).toEqual([]);
+    expect(owned({ upn: ADELE, authentication: { alternateMobile: alt } }, phones())).toEqual([]);
+  });
+
+  it("reports methods not read as an error without a source position", () => {
+    const result = run(
+      [{ upn: ADELE, authentication: { email: null } }],
+      [user({ userPrincipalName: ADELE, authentication: undefined })],
+    );
+    expect(result.errors).toEqual([
+      {
+        message: "internal: the tenant reader did not read this user's authentication methods",
+        userPrincipalName: ADELE,
+      },
     ]);
   });
 });
