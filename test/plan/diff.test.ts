@@ -360,6 +360,43 @@ describe("manager", () => {
     ]);
   });
 
+  it("names only the users in a loop, not those whose chain leads into it", () => {
+    // Megan is moved under Adele, who reports to Alex, who reports to Adele (in the tenant).
+    const result = run(
+      [{ upn: "MeganB@contoso.com", manager: ADELE }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          id: "id-adele",
+          manager: { id: "id-alex", userPrincipalName: ALEX },
+        }),
+        { ...alex, manager: { id: "id-adele", userPrincipalName: ADELE } },
+        megan,
+      ],
+    );
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+    expect(result.warnings[0]?.userPrincipalName).toBe("MeganB@contoso.com");
+  });
+
+  it("warns once per loop, and of each of two loops", () => {
+    const dana = user({ userPrincipalName: "DanaS@contoso.com", id: "id-dana" });
+    const result = run(
+      [
+        { upn: ADELE, manager: ALEX },
+        { upn: ALEX, manager: ADELE },
+        { upn: "DanaS@contoso.com", manager: "MeganB@contoso.com" },
+        { upn: "MeganB@contoso.com", manager: "DanaS@contoso.com" },
+      ],
+      [user({ userPrincipalName: ADELE, id: "id-adele" }), alex, dana, megan],
+    );
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
+      "manager loop once this plan is applied: DanaS@contoso.com → MeganB@contoso.com → DanaS@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+  });
+
   it("skips the manager of a synced user (on-premises AD sets it) and plans a cloud user's", () => {
     const result = run(
       [
@@ -863,6 +900,133 @@ describe("managed paths (what comparePlans may count as done)", () => {
         ["id-alexw@contoso.com", new Set(["userPrincipalName", "manager", "photo", "authentication.mobile"])],
       ]),
     );
+  });
+});
+
+describe("keys owned elsewhere", () => {
+  it("skips the UPN, manager, photo and methods when roster.yaml says another system owns them", () => {
+    const result = run(
+      [
+        {
+          upn: "adele.vance@contoso.com",
+          id: "id-adele",
+          manager: ALEX,
+          photo: { file: "photos/adele.jpg" },
+          authentication: { email: "new@personal.example" },
+        },
+      ],
+      [user({ userPrincipalName: ADELE, id: "id-adele" }), user({ userPrincipalName: ALEX, id: "id-alex" })],
+      { config: config({ ownedElsewhere: ["userPrincipalName", "manager", "photo", "authentication"] }) },
+    );
+    expect(changesOf(result)).toEqual([]);
+    expect(result.users[0]?.skipped.map((c) => [c.path, c.reason])).toEqual([
+      ["userPrincipalName", "`userPrincipalName` is owned elsewhere (roster.yaml ownedElsewhere)"],
+      ["manager", "`manager` is owned elsewhere (roster.yaml ownedElsewhere)"],
+      ["photo", "`photo` is owned elsewhere (roster.yaml ownedElsewhere)"],
+      ["authentication.email", "`authentication` is owned elsewhere (roster.yaml ownedElsewhere)"],
+    ]);
+  });
+
+  it("checks no mail conflict for a mail owned elsewhere: it is skipped, not an error", () => {
+    const users = [user({ userPrincipalName: ADELE })];
+    const result = run([{ upn: ADELE, attributes: { mail: "sales@contoso.com" } }], users, {
+      config: config({ ownedElsewhere: ["mail"] }),
+      actual: {
+        ...tenantOf(users),
+        mailHolders: new Map([["sales@contoso.com", [{ id: "id-alex", userPrincipalName: ALEX }]]]),
+      },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.users[0]?.skipped.map((c) => c.reason)).toEqual([
+      "`mail` is owned elsewhere (roster.yaml ownedElsewhere)",
+    ]);
+  });
+});
+
+describe("conditions on both sides", () => {
+  it("warns of admin roles, and refuses a protected user, only when the profile would change something", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "Same" } }],
+      [user({ userPrincipalName: ADELE, roles: ["Reports Reader"], properties: { jobTitle: "Same" } })],
+      { config: config({ protected: ["adelev@contoso.com"] }) },
+    );
+    expect(result.warnings).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(result.users).toEqual([]);
+  });
+
+  it("warns that methods were not checked only when a profile sets one", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: ADELE })],
+      {
+        authMethods: false,
+      },
+    );
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("skips extension attributes only for a user synced once, and only extension attributes", () => {
+    const ext = "onPremisesExtensionAttributes.extensionAttribute1";
+    const cloud = run([{ upn: ADELE, attributes: { [ext]: "x" } }], [user({ userPrincipalName: ADELE })]);
+    expect(changesOf(cloud)).toEqual([{ path: ext, action: "add", before: null, after: "x" }]);
+    const once = run(
+      [{ upn: ADELE, attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: ADELE, previouslySynced: true })],
+    );
+    expect(changesOf(once)).toEqual([{ path: "jobTitle", action: "add", before: null, after: "x" }]);
+  });
+
+  it("sees no change where the profile says photo: null and the user has none", () => {
+    const result = run([{ upn: ADELE, photo: null }], [user({ userPrincipalName: ADELE, photo: null })]);
+    expect(result.users).toEqual([]);
+  });
+
+  it("plans a new mail when the tenant reader read no holders (none to check)", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { mail: "sales@contoso.com" } }],
+      [user({ userPrincipalName: ADELE })],
+    );
+    expect(changesOf(result)).toEqual([
+      { path: "mail", action: "add", before: null, after: "sales@contoso.com" },
+    ]);
+  });
+
+  it("names every holder of a mail another user would get", () => {
+    const users = [user({ userPrincipalName: ADELE })];
+    const result = run([{ upn: ADELE, attributes: { mail: "sales@contoso.com" } }], users, {
+      actual: {
+        ...tenantOf(users),
+        mailHolders: new Map([
+          [
+            "sales@contoso.com",
+            [
+              { id: "id-alex", userPrincipalName: ALEX },
+              { id: "id-megan", userPrincipalName: "MeganB@contoso.com" },
+            ],
+          ],
+        ]),
+      },
+    });
+    expect(result.errors.map((e) => e.message)).toEqual([
+      `${ADELE} cannot get mail sales@contoso.com: it is already an address of ${ALEX}, MeganB@contoso.com (proxyAddresses), and Graph gives an address to one object only; remove it from ${ALEX}, MeganB@contoso.com first, or choose another`,
+    ]);
+  });
+
+  it("points a duplicate's error at its id key", () => {
+    const specs: ProfileSpec[] = [
+      { upn: ADELE },
+      { upn: "adele.vance@contoso.com", id: "id-adele", file: "profiles/adele-renamed.yaml" },
+    ];
+    const profiles = specs.map(profile);
+    const result = diff({
+      profiles,
+      config: config(),
+      photoHashes: new Map(),
+      actual: tenantOf([user({ userPrincipalName: ADELE, id: "id-adele" })]),
+    });
+    expect(result.errors.map((e) => e.source)).toEqual([profiles[1]?.id?.source]);
+    expect(profiles[1]?.id?.source).not.toEqual(profiles[1]?.userPrincipalName.source);
   });
 });
 
