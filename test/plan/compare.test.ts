@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
 import { type Comparison, comparePlans, type FreshState } from "../../src/plan/compare.js";
 import { diff } from "../../src/plan/diff.js";
+import { serializePlan } from "../../src/plan/document.js";
 import type { Change, Plan, PlannedUser } from "../../src/plan/types.js";
 import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
 import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
@@ -15,13 +16,14 @@ const MEGAN = "MeganB@contoso.com";
 const PHOTO_HASH = "f0f0f0f0f0f0f0f0";
 
 /** The plan of `profiles` against a tenant of `users`, with what comparePlans needs beside it. */
-function planOf(profiles: ProfileSpec[], users: ActualUser[]): FreshState {
+function planOf(profiles: ProfileSpec[], users: ActualUser[], digestKey?: string): FreshState {
   const actual = tenantOf(users);
   const result = diff({
     profiles: profiles.map(profile),
     config: config(),
     photoHashes: new Map([["photos/adele.jpg", PHOTO_HASH]]),
     actual,
+    digestKey,
   });
   const plan = buildPlan(result, {
     generator: "roster test",
@@ -560,5 +562,95 @@ describe("comparePlans: reasons, word for word", () => {
       kind: "stale",
       reason: "the user's admin roles changed since the plan",
     });
+  });
+});
+
+describe("comparePlans: each kind compared its own way", () => {
+  const mobile = (phoneNumber: string) =>
+    adele({
+      authentication: {
+        phoneMethods: [{ id: "3179e48a-750b-4051-897c-87b9720928f7", phoneType: "mobile", phoneNumber }],
+        emailMethods: [],
+      },
+    });
+  const spec: ProfileSpec = { upn: ADELE, authentication: { mobile: "+1 425 555 0110" } };
+  /** The plan file exactly as `roster plan --out` writes it: authentication values masked. */
+  const written = (fresh: FreshState): Plan => JSON.parse(serializePlan(fresh.plan)) as Plan;
+
+  it("applies a written plan's authentication change, whose values the file holds only masked", () => {
+    const plan = planOf([spec], [mobile("+1 4255550199")]);
+    const file = written(plan);
+    expect(file.users[0]?.changes[0]).toMatchObject({ before: "+1 ••••••••99", after: "+1 ••••••••10" });
+    expect(kinds(comparePlans(file, plan))).toEqual([["apply"]]);
+  });
+
+  it("refuses a number the repository now asks for whose mask is the reviewed one's: the digests differ", () => {
+    const plan = planOf([spec], [mobile("+1 4255550199")]);
+    // +1 425 555 0210 masks to +1 ••••••••10 as well.
+    const now = planOf(
+      [{ upn: ADELE, authentication: { mobile: "+1 425 555 0210" } }],
+      [mobile("+1 4255550199")],
+    );
+    expect(verdict(comparePlans(written(plan), now))).toEqual({
+      kind: "refused",
+      reason: "the repository now asks for another value, not the reviewed value",
+    });
+  });
+
+  it("with a digest key, calls stale a tenant number changed to one with the same mask", () => {
+    const plan = planOf([spec], [mobile("+1 4255550199")], "key");
+    // +1 4255550299 masks to +1 ••••••••99 as well; only the keyed digest of the tenant value tells.
+    const moved = planOf([spec], [mobile("+1 4255550299")], "key");
+    expect(verdict(comparePlans(written(plan), moved))).toEqual({
+      kind: "stale",
+      reason: "authentication.mobile was changed in the tenant since the plan",
+    });
+  });
+
+  it("compares a photo's tenant side by its etag alone: a hash recomputed for the same etag is no move", () => {
+    const photoSpec: ProfileSpec = { upn: ADELE, photo: { file: "photos/adele.jpg" } };
+    const old = { etag: "W/1", hash: "0f0f0f0f0f0f0f0f", width: 96, height: 96 };
+    const plan = planOf([photoSpec], [adele({ photo: old })]);
+    const rehashed = planOf([photoSpec], [adele({ photo: { ...old, hash: "0f0f0f0f0f0f0f00" } })]);
+    expect(kinds(comparePlans(saved(plan), rehashed))).toEqual([["apply"]]);
+    // A first photo: the tenant side is empty, and stays so.
+    const first = planOf([photoSpec], [adele({ photo: null })]);
+    expect(kinds(comparePlans(saved(first), first))).toEqual([["apply"]]);
+  });
+
+  it("shows a tenant value cleared since the plan as none", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const cleared = planOf([wantTitle], [adele({ properties: {} })]);
+    expect(verdict(comparePlans(saved(plan), cleared))).toEqual({
+      kind: "stale",
+      reason: 'jobTitle is now none, the plan expected "Sales Associate"',
+    });
+  });
+
+  it("refuses, not calls stale, a change the repository dropped while it skips another of the user's", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    // The profile now sets department instead, which the user, synced since, masters on premises.
+    const now = planOf(
+      [{ upn: ADELE, attributes: { department: "Sales" } }],
+      [adele({ onPremisesSyncEnabled: true })],
+    );
+    expect(now.plan.users[0]?.skipped.map((c) => c.path)).toEqual(["department"]);
+    expect(verdict(comparePlans(saved(plan), now))).toEqual({
+      kind: "refused",
+      reason: "the repository no longer asks for this change",
+    });
+  });
+
+  it("counts a UPN change done by the tenant's UPN, not by a property of that name", () => {
+    const rename = planOf([{ upn: "adele.vance@contoso.com", id: "id-adele" }], [adele()]);
+    expect(rename.plan.users[0]?.changes[0]).toMatchObject({
+      path: "userPrincipalName",
+      after: "adele.vance@contoso.com",
+    });
+    // A plan file whose rename asks for the UPN the tenant already has (in another letter case).
+    const edited = saved(rename);
+    (edited.users[0]?.changes[0] as Change).after = "adelev@CONTOSO.com";
+    const now = planOf([{ upn: ADELE, id: "id-adele" }], [adele()]);
+    expect(verdict(comparePlans(edited, now))).toEqual({ kind: "done" });
   });
 });
