@@ -207,6 +207,167 @@ describe("buildUserWork", () => {
   });
 });
 
+describe("buildUserWork, each kind word for word", () => {
+  it("writes every change it is given and only those, with one index per manager step", () => {
+    const user = plannedUser([
+      change({ kind: "attribute", path: "jobTitle", action: "update", before: "A", after: "B" }),
+      change({ kind: "manager", path: "manager", action: "remove", before: { id: "m0" }, after: null }),
+      change({ kind: "attribute", path: "department", action: "add", after: "Sales" }),
+      change({
+        kind: "manager",
+        path: "manager",
+        action: "add",
+        after: { id: "m1", userPrincipalName: "m@x" },
+      }),
+    ]);
+    const work = buildUserWork(user, [1, 2], actual, context);
+    expect(work.batch).toEqual([
+      { changes: [2], method: "PATCH", url: "/users/u1", body: { department: "Sales" } },
+      { changes: [1], method: "DELETE", url: "/users/u1/manager/$ref" },
+    ]);
+    expect(buildUserWork(user, [3], actual, context).batch).toEqual([
+      {
+        changes: [3],
+        method: "PUT",
+        url: "/users/u1/manager/$ref",
+        body: { "@odata.id": "https://graph.example/v1.0/users/m1" },
+      },
+    ]);
+    expect(buildUserWork(user, [], actual, context)).toMatchObject({ batch: [], direct: [], chain: [] });
+  });
+
+  it("clears a collection with [] and any other attribute with null", () => {
+    const user = plannedUser([
+      change({ kind: "attribute", path: "otherMails", action: "remove", before: ["a@x"], after: null }),
+      change({ kind: "attribute", path: "jobTitle", action: "remove", before: "A", after: null }),
+    ]);
+    expect(buildUserWork(user, all(user), actual, context).batch[0]?.body).toEqual({
+      otherMails: [],
+      jobTitle: null,
+    });
+  });
+
+  it("keeps the tenant's other employeeOrgData key, null when it has none, and refuses when it was not read", () => {
+    const cost = plannedUser([
+      change({ kind: "attribute", path: "employeeOrgData.costCenter", action: "add", after: "7" }),
+    ]);
+    const bare = { ...actual, properties: {} };
+    expect(buildUserWork(cost, [0], bare, context).batch[0]?.body).toEqual({
+      employeeOrgData: { division: null, costCenter: "7" },
+    });
+    const division = plannedUser([
+      change({ kind: "attribute", path: "employeeOrgData.division", action: "update", after: "Online" }),
+    ]);
+    expect(buildUserWork(division, [0], actual, context).batch[0]?.body).toEqual({
+      employeeOrgData: { division: "Online", costCenter: "1" },
+    });
+    const work = buildUserWork(cost, [0], undefined, context);
+    expect(work.batch).toEqual([]);
+    expect([...work.invalid]).toEqual([[0, "the current employeeOrgData could not be read"]]);
+  });
+
+  it("uploads the photo the repository names for the user as a JPEG, and deletes one", () => {
+    const named = {
+      ...context,
+      state: { ...state, root: "/repo" } as DesiredState,
+      profileOfUser: new Map([
+        ["u1", { photo: { kind: "file", path: "photos/a.jpg", absolutePath: "/repo/photos/a.jpg", source } }],
+      ]) as unknown as typeof context.profileOfUser,
+    };
+    const user = plannedUser([
+      change({ kind: "photo", path: "photo", action: "add", after: { file: "photos/a.jpg", hash: "0" } }),
+      change({ kind: "photo", path: "photo", action: "remove", before: { etag: "e" }, after: null }),
+    ]);
+    const upload = buildUserWork({ ...user, id: "U1" }, [0], actual, named).direct;
+    expect(upload.map((s) => [s.changes, s.method, s.url, s.contentType, typeof s.prepare])).toEqual([
+      [[0], "PUT", "/users/U1/photo/$value", "image/jpeg", "function"],
+    ]);
+    expect(buildUserWork(user, [1], actual, context).direct).toEqual([
+      { changes: [1], method: "DELETE", url: "/users/u1/photo/$value" },
+    ]);
+    const other = plannedUser([
+      change({ kind: "photo", path: "photo", action: "add", after: { file: "photos/b.jpg", hash: "0" } }),
+    ]);
+    expect([...buildUserWork(other, [0], actual, named).invalid]).toEqual([
+      [0, "the repository does not name photos/b.jpg for this user"],
+    ]);
+    const noFile = plannedUser([
+      change({ kind: "photo", path: "photo", action: "add", after: { hash: "0" } }),
+    ]);
+    expect([...buildUserWork(noFile, [0], actual, named).invalid]).toEqual([
+      [0, "the repository does not name this photo for this user"],
+    ]);
+  });
+
+  it("writes each method as Graph wants it, and refuses what it cannot write", () => {
+    const none = { ...actual, authentication: { phoneMethods: [], emailMethods: [] } };
+    const user = plannedUser([
+      change({
+        kind: "authMethod",
+        path: "authentication.email",
+        action: "add",
+        after: "  Adele@Personal.example ",
+      }),
+      change({
+        kind: "authMethod",
+        path: "authentication.office",
+        action: "add",
+        after: "+1 (425) 555-0100",
+      }),
+      change({ kind: "authMethod", path: "authentication.office", action: "update", after: "+1 4255550100" }),
+      change({
+        kind: "authMethod",
+        path: "authentication.email",
+        action: "remove",
+        before: "x",
+        methodId: "e9",
+      }),
+      change({ kind: "authMethod", path: "authentication.mobile", action: "add", after: "  " }),
+      change({ kind: "authMethod", path: "authentication.mobile", action: "add", after: 7 }),
+    ]);
+    const work = buildUserWork(user, all(user), none, context);
+    expect(work.direct).toEqual([
+      {
+        changes: [0],
+        method: "POST",
+        url: "/users/u1/authentication/emailMethods",
+        body: { emailAddress: "Adele@Personal.example" },
+        creates: { collection: "emailMethods", value: "adele@personal.example" },
+      },
+      {
+        changes: [1],
+        method: "POST",
+        url: "/users/u1/authentication/phoneMethods",
+        body: { phoneNumber: "+1 4255550100", phoneType: "office" },
+        creates: { collection: "phoneMethods", phoneType: "office", value: "+1 4255550100" },
+      },
+      { changes: [3], method: "DELETE", url: "/users/u1/authentication/emailMethods/e9" },
+    ]);
+    // In Graph's order: mobile adds come first.
+    expect([...work.invalid]).toEqual([
+      [4, "no value to write"],
+      [5, "no value to write"],
+      [2, "no office method id to update or delete"],
+    ]);
+    // The tenant's method id wins over the plan's, and no tenant methods read leaves the plan's.
+    const update = plannedUser([
+      change({
+        kind: "authMethod",
+        path: "authentication.mobile",
+        action: "update",
+        after: "+1 4255550101",
+        methodId: "stale-id",
+      }),
+    ]);
+    expect(buildUserWork(update, [0], actual, context).chain[0]?.url).toBe(
+      "/users/u1/authentication/phoneMethods/m-mobile",
+    );
+    expect(buildUserWork(update, [0], { ...actual, authentication: undefined }, context).chain[0]?.url).toBe(
+      "/users/u1/authentication/phoneMethods/stale-id",
+    );
+  });
+});
+
 function emailAdd(): UserWork {
   const user = plannedUser([
     change({ kind: "authMethod", path: "authentication.email", action: "add", after: "a@b.example" }),
