@@ -1115,3 +1115,132 @@ describe("messages, word for word", () => {
     ]);
   });
 });
+
+describe("conditions on both sides, continued", () => {
+  it("reads no methods and reports nothing for a profile that sets none", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "x" } }],
+      [user({ userPrincipalName: ADELE, authentication: undefined })],
+    );
+    expect(result.errors).toEqual([]);
+  });
+
+  it("masks the tenant's e-mail address as an address", () => {
+    const result = run(
+      [{ upn: ADELE, authentication: { email: null } }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          authentication: {
+            phoneMethods: [],
+            emailMethods: [{ id: "e1", emailAddress: "old@personal.example" }],
+          },
+        }),
+      ],
+    );
+    expect(result.users[0]?.changes[0]?.before).toBe("o•••@personal.example");
+  });
+
+  it("names every path a protected user's profile would change", () => {
+    const result = run(
+      [{ upn: ADELE, attributes: { jobTitle: "x", department: "y" } }],
+      [user({ userPrincipalName: ADELE })],
+      { config: config({ protected: ["adelev@contoso.com"] }) },
+    );
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "AdeleV@contoso.com is protected in roster.yaml, but the profile would change jobTitle, department",
+    ]);
+  });
+
+  it("warns of methods not checked only when some user has a method skipped, not another skip", () => {
+    const synced = user({ userPrincipalName: ALEX, onPremisesSyncEnabled: true });
+    const onlyOther = run([{ upn: ALEX, attributes: { jobTitle: "x" } }], [synced], { authMethods: false });
+    expect(onlyOther.users[0]?.skipped.map((c) => c.path)).toEqual(["jobTitle"]);
+    expect(onlyOther.warnings).toEqual([]);
+    const both = run(
+      [
+        { upn: ALEX, attributes: { jobTitle: "x" } },
+        { upn: ADELE, authentication: { email: null } },
+      ],
+      [synced, user({ userPrincipalName: ADELE, authentication: undefined })],
+      { authMethods: false },
+    );
+    expect(both.warnings.map((w) => w.message)).toEqual([
+      "authentication methods were not checked (--no-auth-methods): this plan shows none of their changes; apply plans them in full",
+    ]);
+  });
+
+  it("skips a synced user's manager as owned elsewhere when roster.yaml says so, and a photo removal too", () => {
+    const result = run(
+      [{ upn: ADELE, manager: ALEX, photo: null }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          onPremisesSyncEnabled: true,
+          photo: { etag: "E1", hash: HASH_B, width: 96, height: 96 },
+        }),
+        user({ userPrincipalName: ALEX, id: "id-alex" }),
+      ],
+      { config: config({ ownedElsewhere: ["manager", "photo"] }) },
+    );
+    expect(result.users[0]?.skipped.map((c) => [c.path, c.reason])).toEqual([
+      ["manager", "`manager` is owned elsewhere (roster.yaml ownedElsewhere)"],
+      ["photo", "`photo` is owned elsewhere (roster.yaml ownedElsewhere)"],
+    ]);
+  });
+
+  it("does not count as a claim a mail the user already has in another letter case", () => {
+    const users = [
+      user({ userPrincipalName: ADELE, properties: { mail: "sales@contoso.com" } }),
+      user({ userPrincipalName: ALEX }),
+    ];
+    const result = run(
+      [
+        { upn: ADELE, attributes: { mail: "Sales@contoso.com" } },
+        { upn: ALEX, attributes: { mail: "sales@contoso.com" } },
+      ],
+      users,
+      { actual: { ...tenantOf(users), mailHolders: new Map() } },
+    );
+    expect(result.errors).toEqual([]);
+  });
+
+  it("checks only mail for address conflicts, not another attribute with the same text", () => {
+    const users = [user({ userPrincipalName: ADELE }), user({ userPrincipalName: ALEX })];
+    const result = run(
+      [
+        { upn: ADELE, attributes: { mail: "sales@contoso.com" } },
+        { upn: ALEX, attributes: { jobTitle: "sales@contoso.com" } },
+      ],
+      users,
+      { actual: { ...tenantOf(users), mailHolders: new Map() } },
+    );
+    expect(result.errors).toEqual([]);
+  });
+
+  it("follows the tenant's manager of a user whose plan changes only an attribute", () => {
+    // Megan moves under Adele; Adele (whose job title changes) and Alex report to each other.
+    const result = run(
+      [
+        { upn: "MeganB@contoso.com", manager: ADELE },
+        { upn: ADELE, attributes: { jobTitle: "x" } },
+      ],
+      [
+        user({
+          userPrincipalName: ADELE,
+          id: "id-adele",
+          manager: { id: "id-alex", userPrincipalName: ALEX },
+        }),
+        user({
+          userPrincipalName: ALEX,
+          id: "id-alex",
+          manager: { id: "id-adele", userPrincipalName: ADELE },
+        }),
+        user({ userPrincipalName: "MeganB@contoso.com", id: "id-megan" }),
+      ],
+    );
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      "manager loop once this plan is applied: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
+    ]);
+  });
+});
