@@ -55,6 +55,7 @@ describe("maskAuthValue", () => {
 
   it("masks an address whose local part is empty to the mask and the domain", () => {
     expect(maskAuthValue("authentication.email", "@example.com")).toBe("•••@example.com");
+    expect(maskAuthValue("authentication.email", "x")).toBe("x•••");
   });
 
   it("gives null for a value that is absent, not the mask of a malformed one", () => {
