@@ -556,6 +556,12 @@ describe("comparePlans: reasons, word for word", () => {
       kind: "refused",
       reason: "the plan file's sensitive flag was edited",
     });
+    // Another role in its place: the tenant moved.
+    entry.roles = ["Helpdesk Administrator", "Groups Administrator"];
+    expect(verdict(comparePlans(edited, plan))).toEqual({
+      kind: "stale",
+      reason: "the user's admin roles changed since the plan",
+    });
     // One role fewer in the plan file than in the tenant now: the tenant moved.
     entry.roles = ["Helpdesk Administrator"];
     expect(verdict(comparePlans(edited, plan))).toEqual({

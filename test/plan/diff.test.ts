@@ -1243,4 +1243,20 @@ describe("conditions on both sides, continued", () => {
       "manager loop once this plan is applied: AdeleV@contoso.com → AlexW@contoso.com → AdeleV@contoso.com (each reports to the next); the org chart has no top there: fix the manager keys of their profiles",
     ]);
   });
+
+  it("compares a method's value with the spaces around it dropped, an address and a number Graph cannot parse alike", () => {
+    const result = run(
+      [{ upn: ADELE, authentication: { email: "  old@personal.example ", office: " 12345 " } }],
+      [
+        user({
+          userPrincipalName: ADELE,
+          authentication: {
+            phoneMethods: [{ id: "o1", phoneType: "office", phoneNumber: "12345" }],
+            emailMethods: [{ id: "e1", emailAddress: "old@personal.example" }],
+          },
+        }),
+      ],
+    );
+    expect(result.users).toEqual([]);
+  });
 });
