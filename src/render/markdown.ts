@@ -8,7 +8,11 @@ import { changesPhrase, partialNotice, plural, sensitiveReason, totalChanges } f
 import { displayValue } from "./values.js";
 
 export interface MarkdownOptions {
-  /** Default 65,000: GitHub's comment limit with room for a workflow's own additions. */
+  /**
+   * Default 64,500: GitHub's comment limit (65,536) less room for a workflow's own additions. The
+   * plan workflow's footer takes up to 765 characters (longest owner and repository names, int64
+   * run and artifact ids), and its script cuts the plan's end mid-section if the two do not fit.
+   */
   maxLength?: number;
   /** Where the full plan is, as trusted markdown (it may be a link): "the plan.json artifact of this run". */
   artifactHint?: string;
@@ -16,7 +20,7 @@ export interface MarkdownOptions {
 
 /** The first line, so a workflow can find and update its own sticky comment. */
 export const MARKDOWN_MARKER = "<!-- roster-plan -->";
-export const DEFAULT_MAX_LENGTH = 65_000;
+export const DEFAULT_MAX_LENGTH = 64_500;
 const DEFAULT_ARTIFACT_HINT = "the JSON plan (`roster plan --format json`)";
 
 /** Shares of `maxLength` the always-kept lists may use, so the remainder is left for users. */

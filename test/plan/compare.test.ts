@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
 import { type Comparison, comparePlans, type FreshState } from "../../src/plan/compare.js";
 import { diff } from "../../src/plan/diff.js";
+import { serializePlan } from "../../src/plan/document.js";
 import type { Change, Plan, PlannedUser } from "../../src/plan/types.js";
 import { type ActualUser, tenantOf } from "../../src/tenant/types.js";
 import { config, type ProfileSpec, profile, user } from "../helpers/builders.js";
@@ -15,13 +16,14 @@ const MEGAN = "MeganB@contoso.com";
 const PHOTO_HASH = "f0f0f0f0f0f0f0f0";
 
 /** The plan of `profiles` against a tenant of `users`, with what comparePlans needs beside it. */
-function planOf(profiles: ProfileSpec[], users: ActualUser[]): FreshState {
+function planOf(profiles: ProfileSpec[], users: ActualUser[], digestKey?: string): FreshState {
   const actual = tenantOf(users);
   const result = diff({
     profiles: profiles.map(profile),
     config: config(),
     photoHashes: new Map([["photos/adele.jpg", PHOTO_HASH]]),
     actual,
+    digestKey,
   });
   const plan = buildPlan(result, {
     generator: "roster test",
@@ -231,6 +233,8 @@ describe("comparePlans", () => {
     split.users.push({ ...adeleEntry, id: adeleEntry.id.toUpperCase(), changes: [] });
     const comparison = comparePlans(split, plan);
     expect(kinds(comparison)).toEqual([["refused"], ["apply"], []]);
+    // Adele's change was reviewed (and refused): the empty second entry does not make it unreviewed.
+    expect(comparison.unreviewed).toEqual([]);
     expect(verdict(comparison)).toEqual({
       kind: "refused",
       reason: "the plan lists this user more than once",
@@ -304,5 +308,355 @@ describe("comparePlans", () => {
     const odd = saved(photo);
     (odd.users[0]?.changes[0] as Change).after = { file: 7, hash: "zz" };
     expect(verdict(comparePlans(odd, photo))).toMatchObject({ kind: "refused" });
+  });
+});
+
+// "done": the fresh plan holds no change at the saved change's path (the tenant already matches the
+// repository), the profile still manages the path, and the re-read tenant holds the saved `after`.
+// Each kind compares the tenant with the saved value in its own way; these state each rule.
+describe("comparePlans: a reviewed change the tenant already holds", () => {
+  const NO_LONGER = { kind: "refused", reason: "the repository no longer asks for this change" };
+  const alexAsManager = { id: "id-alex", userPrincipalName: ALEX };
+  const meganAsManager = { id: "id-megan", userPrincipalName: MEGAN };
+  const withAfter = (plan: Plan, after: unknown): Plan => {
+    const edited = saved({ plan } as FreshState);
+    (edited.users[0]?.changes[0] as Change).after = after;
+    return edited;
+  };
+
+  describe("manager", () => {
+    const setAlex = planOf([{ upn: ADELE, manager: ALEX }], [adele(), alex, megan]);
+    const removeManager = planOf(
+      [{ upn: ADELE, manager: null }],
+      [adele({ manager: meganAsManager }), alex, megan],
+    );
+
+    it("is done when the tenant's manager is the wanted one, whatever the letter case of either id", () => {
+      expect(setAlex.plan.users[0]?.changes[0]?.after).toEqual({ userPrincipalName: ALEX, id: "id-alex" });
+      const upperInTenant = planOf(
+        [{ upn: ADELE, manager: ALEX }],
+        [adele({ manager: { id: "ID-ALEX", userPrincipalName: ALEX } }), alex, megan],
+      );
+      expect(verdict(comparePlans(saved(setAlex), upperInTenant))).toEqual({ kind: "done" });
+      const lowerInTenant = planOf(
+        [{ upn: ADELE, manager: ALEX }],
+        [adele({ manager: alexAsManager }), alex, megan],
+      );
+      const upperInPlan = withAfter(setAlex.plan, { userPrincipalName: ALEX, id: "ID-ALEX" });
+      expect(verdict(comparePlans(upperInPlan, lowerInTenant))).toEqual({ kind: "done" });
+    });
+
+    it("is refused when the tenant holds another manager, or none, than the saved one", () => {
+      const meganNow = planOf(
+        [{ upn: ADELE, manager: MEGAN }],
+        [adele({ manager: meganAsManager }), alex, megan],
+      );
+      // The fresh plan wants nothing (the tenant has the manager the profile now names), and the
+      // tenant's manager is not the saved one.
+      expect(verdict(comparePlans(saved(setAlex), meganNow))).toEqual(NO_LONGER);
+      // The repository asks for no manager and the tenant has none: the saved "set Alex" is not so.
+      const noneNow = planOf([{ upn: ADELE, manager: null }], [adele({ manager: null }), alex, megan]);
+      expect(verdict(comparePlans(saved(setAlex), noneNow))).toEqual(NO_LONGER);
+    });
+
+    it("is done for a removal when the tenant has no manager, refused when it has one", () => {
+      expect(removeManager.plan.users[0]?.changes[0]?.after).toBeNull();
+      const removed = planOf([{ upn: ADELE, manager: null }], [adele({ manager: null }), alex, megan]);
+      expect(verdict(comparePlans(saved(removeManager), removed))).toEqual({ kind: "done" });
+      const alexNow = planOf(
+        [{ upn: ADELE, manager: ALEX }],
+        [adele({ manager: alexAsManager }), alex, megan],
+      );
+      expect(verdict(comparePlans(saved(removeManager), alexNow))).toEqual(NO_LONGER);
+    });
+
+    it("is refused when the tenant's manager was not read", () => {
+      const unread = planOf([{ upn: ADELE, manager: null }], [adele({ manager: undefined }), alex, megan]);
+      expect(verdict(comparePlans(saved(removeManager), unread))).toEqual(NO_LONGER);
+    });
+
+    it("is refused for a saved manager without a string id, even where the tenant has no manager", () => {
+      const noneNow = planOf([{ upn: ADELE, manager: null }], [adele({ manager: null }), alex, megan]);
+      for (const after of [{ id: 5, userPrincipalName: ALEX }, { userPrincipalName: ALEX }, "id-alex"]) {
+        expect(verdict(comparePlans(withAfter(removeManager.plan, after), noneNow))).toEqual(NO_LONGER);
+      }
+    });
+  });
+
+  describe("photo", () => {
+    const FILE = "photos/adele.jpg";
+    const photo = (hash: string, etag = "W/9") => ({ etag, hash, width: 96, height: 96 });
+    const spec: ProfileSpec = { upn: ADELE, photo: { file: FILE } };
+    // The tenant's old photo is far from the repository's (PHOTO_HASH): the plan uploads it.
+    const upload = planOf([spec], [adele({ photo: photo("0f0f0f0f0f0f0f0f", "W/1") })]);
+    const tenantWith = (hash: string) => planOf([spec], [adele({ photo: photo(hash) })]);
+
+    it("is done when the tenant's photo is within 10 bits of the saved hash", () => {
+      expect(upload.plan.users[0]?.changes[0]?.after).toEqual({ file: FILE, hash: "f0f0f0f0f0f0f0f0" });
+      expect(verdict(comparePlans(saved(upload), tenantWith("f0f0f0f0f0f0f0f0")))).toEqual({ kind: "done" });
+      // f3 differs from f0 in 2 bits, ff in 4: 2 + 4 + 4 = 10 bits, Graph's re-encoding.
+      expect(verdict(comparePlans(saved(upload), tenantWith("f0f0f0f0f0f3ffff")))).toEqual({ kind: "done" });
+      // A hash in capitals is the same hash.
+      const capitals = withAfter(upload.plan, { file: FILE, hash: "F0F0F0F0F0F0F0F0" });
+      expect(verdict(comparePlans(capitals, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual({ kind: "done" });
+    });
+
+    it("is refused when the tenant's photo is 11 bits from the saved hash", () => {
+      // f7 differs from f0 in 3 bits: 3 + 4 + 4 = 11. The repository's own hash is the tenant's, so
+      // the fresh plan wants nothing; the saved hash (edited) is what the tenant does not hold.
+      const edited = withAfter(upload.plan, { file: FILE, hash: "f0f0f0f0f0f7ffff" });
+      expect(verdict(comparePlans(edited, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+    });
+
+    it("is refused for a saved hash that is not 16 hex digits, without throwing", () => {
+      for (const hash of ["f0f0f0f0f0f0f0f0a", "af0f0f0f0f0f0f0f0", "f0f0f0f0f0f0f0f", "g0f0f0f0f0f0f0f0"]) {
+        const edited = withAfter(upload.plan, { file: FILE, hash });
+        expect(verdict(comparePlans(edited, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+      }
+      const noHash = withAfter(upload.plan, { file: FILE });
+      expect(verdict(comparePlans(noHash, tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+    });
+
+    it("is refused when the tenant has no photo, or it was not read, without throwing", () => {
+      const noPhoto = planOf([{ upn: ADELE, photo: null }], [adele({ photo: null })]);
+      expect(verdict(comparePlans(saved(upload), noPhoto))).toEqual(NO_LONGER);
+      const unread = planOf([{ upn: ADELE, photo: null }], [adele({ photo: undefined })]);
+      expect(verdict(comparePlans(saved(upload), unread))).toEqual(NO_LONGER);
+    });
+
+    it("is done for a removal when the tenant has no photo, refused when it has one or was not read", () => {
+      const remove = planOf(
+        [{ upn: ADELE, photo: null }],
+        [adele({ photo: photo("0f0f0f0f0f0f0f0f", "W/1") })],
+      );
+      expect(remove.plan.users[0]?.changes[0]?.after).toBeNull();
+      const removed = planOf([{ upn: ADELE, photo: null }], [adele({ photo: null })]);
+      expect(verdict(comparePlans(saved(remove), removed))).toEqual({ kind: "done" });
+      expect(verdict(comparePlans(saved(remove), tenantWith("f0f0f0f0f0f0f0f0")))).toEqual(NO_LONGER);
+      const unread = planOf([{ upn: ADELE, photo: null }], [adele({ photo: undefined })]);
+      expect(verdict(comparePlans(saved(remove), unread))).toEqual(NO_LONGER);
+    });
+  });
+
+  describe("authentication method", () => {
+    const METHOD_ID = "3179e48a-750b-4051-897c-87b9720928f7";
+    const mobile = (phoneNumber: string | null) =>
+      adele({
+        authentication: {
+          phoneMethods: phoneNumber === null ? [] : [{ id: METHOD_ID, phoneType: "mobile", phoneNumber }],
+          emailMethods: [],
+        },
+      });
+    const spec: ProfileSpec = { upn: ADELE, authentication: { mobile: "+1 425 555 0110" } };
+    const update = planOf([spec], [mobile("+1 4255550199")]);
+
+    it("is done when the tenant holds the saved number, written another way", () => {
+      expect(verdict(comparePlans(saved(update), planOf([spec], [mobile("+1 (425) 555-0110")])))).toEqual({
+        kind: "done",
+      });
+    });
+
+    it("is refused when the saved number's mask differs from the tenant's number", () => {
+      // Edited in the file to another number: the masks +1 ••••••••23 and +1 ••••••••10 differ.
+      const edited = withAfter(update.plan, "+1 425 555 0123");
+      expect(verdict(comparePlans(edited, planOf([spec], [mobile("+1 4255550110")])))).toEqual(NO_LONGER);
+      const notString = withAfter(update.plan, 4255550110);
+      expect(verdict(comparePlans(notString, planOf([spec], [mobile("+1 4255550110")])))).toEqual(NO_LONGER);
+    });
+
+    it("is done for a removal when the tenant has no such method, refused when it has one", () => {
+      const remove = planOf([{ upn: ADELE, authentication: { mobile: null } }], [mobile("+1 4255550199")]);
+      expect(remove.plan.users[0]?.changes[0]?.after).toBeNull();
+      const gone = planOf([{ upn: ADELE, authentication: { mobile: null } }], [mobile(null)]);
+      expect(verdict(comparePlans(saved(remove), gone))).toEqual({ kind: "done" });
+      expect(verdict(comparePlans(saved(remove), planOf([spec], [mobile("+1 4255550110")])))).toEqual(
+        NO_LONGER,
+      );
+    });
+
+    it("is refused for a saved value that is not a string, even one whose mask matches the tenant's", () => {
+      const email = (emailAddress: string) =>
+        adele({ authentication: { phoneMethods: [], emailMethods: [{ id: METHOD_ID, emailAddress }] } });
+      const wantEmail: ProfileSpec = { upn: ADELE, authentication: { email: "adele@personal.example" } };
+      const setEmail = planOf([wantEmail], [email("old@personal.example")]);
+      // Any value not a string masks to ••• (shapes could leak it), and so does an empty address:
+      // a tenant that holds "" must not make an object in the plan file count as done.
+      const edited = withAfter(setEmail.plan, { emailAddress: "adele@personal.example" });
+      const emptyNow = planOf([{ upn: ADELE, authentication: { email: "" } }], [email("")]);
+      expect(emptyNow.plan.users).toEqual([]);
+      expect(verdict(comparePlans(edited, emptyNow))).toEqual(NO_LONGER);
+    });
+
+    it("is refused when the tenant's methods were not read, without throwing", () => {
+      const unread = planOf(
+        [{ upn: ADELE, authentication: { mobile: null } }],
+        [adele({ authentication: undefined })],
+      );
+      expect(verdict(comparePlans(saved(update), unread))).toEqual(NO_LONGER);
+    });
+  });
+});
+
+describe("comparePlans: reasons, word for word", () => {
+  it("says the repository now asks for no value when the profile clears what the plan sets", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const cleared = planOf([{ upn: ADELE, attributes: { jobTitle: null } }], [adele()]);
+    expect(verdict(comparePlans(saved(plan), cleared))).toEqual({
+      kind: "refused",
+      reason: "the repository now asks for no value, not the reviewed value",
+    });
+    const other = planOf([{ upn: ADELE, attributes: { jobTitle: "Retail Manager" } }], [adele()]);
+    expect(verdict(comparePlans(saved(plan), other))).toEqual({
+      kind: "refused",
+      reason: 'the repository now asks for "Retail Manager", not the reviewed value',
+    });
+  });
+
+  it("names the manager the plan expected when the tenant's was removed since", () => {
+    const spec: ProfileSpec = { upn: ADELE, manager: MEGAN };
+    const plan = planOf(
+      [spec],
+      [adele({ manager: { id: "id-alex", userPrincipalName: ALEX } }), alex, megan],
+    );
+    expect(verdict(comparePlans(saved(plan), planOf([spec], [adele(), alex, megan])))).toEqual({
+      kind: "stale",
+      reason: "the manager is now none, the plan expected AlexW@contoso.com",
+    });
+  });
+
+  it("says a photo was removed since the plan when the tenant has none now", () => {
+    const spec: ProfileSpec = { upn: ADELE, photo: { file: "photos/adele.jpg" } };
+    const old = { etag: "W/1", hash: "0f0f0f0f0f0f0f0f", width: 96, height: 96 };
+    const plan = planOf([spec], [adele({ photo: old })]);
+    expect(verdict(comparePlans(saved(plan), planOf([spec], [adele({ photo: null })])))).toEqual({
+      kind: "stale",
+      reason: "the photo was removed since the plan",
+    });
+  });
+
+  it("counts the errors of a fresh plan that blocks everything", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const broken = planOf(
+      [wantTitle, { upn: "ghost@contoso.com" }, { upn: "phantom@contoso.com" }],
+      [adele()],
+    );
+    expect(comparePlans(saved(plan), broken).blocked).toBe(
+      "the repository and tenant now give a plan with 2 errors (user ghost@contoso.com does not exist in the tenant (roster does not create accounts)); make a new plan",
+    );
+  });
+
+  it("compares admin roles in any order and letter case: an edited sensitive flag is refused, not stale", () => {
+    const admin = adele({ roles: ["User Administrator", "Helpdesk Administrator"] });
+    const plan = planOf([wantTitle], [admin]);
+    const edited = saved(plan);
+    const entry = edited.users[0] as PlannedUser;
+    entry.roles = ["helpdesk administrator", "USER ADMINISTRATOR"];
+    (entry.changes[0] as Change).sensitive = false;
+    expect(verdict(comparePlans(edited, plan))).toEqual({
+      kind: "refused",
+      reason: "the plan file's sensitive flag was edited",
+    });
+    // Another role in its place: the tenant moved.
+    entry.roles = ["Helpdesk Administrator", "Groups Administrator"];
+    expect(verdict(comparePlans(edited, plan))).toEqual({
+      kind: "stale",
+      reason: "the user's admin roles changed since the plan",
+    });
+    // One role fewer in the plan file than in the tenant now: the tenant moved.
+    entry.roles = ["Helpdesk Administrator"];
+    expect(verdict(comparePlans(edited, plan))).toEqual({
+      kind: "stale",
+      reason: "the user's admin roles changed since the plan",
+    });
+  });
+});
+
+describe("comparePlans: each kind compared its own way", () => {
+  const mobile = (phoneNumber: string) =>
+    adele({
+      authentication: {
+        phoneMethods: [{ id: "3179e48a-750b-4051-897c-87b9720928f7", phoneType: "mobile", phoneNumber }],
+        emailMethods: [],
+      },
+    });
+  const spec: ProfileSpec = { upn: ADELE, authentication: { mobile: "+1 425 555 0110" } };
+  /** The plan file exactly as `roster plan --out` writes it: authentication values masked. */
+  const written = (fresh: FreshState): Plan => JSON.parse(serializePlan(fresh.plan)) as Plan;
+
+  it("applies a written plan's authentication change, whose values the file holds only masked", () => {
+    const plan = planOf([spec], [mobile("+1 4255550199")]);
+    const file = written(plan);
+    expect(file.users[0]?.changes[0]).toMatchObject({ before: "+1 ••••••••99", after: "+1 ••••••••10" });
+    expect(kinds(comparePlans(file, plan))).toEqual([["apply"]]);
+  });
+
+  it("refuses a number the repository now asks for whose mask is the reviewed one's: the digests differ", () => {
+    const plan = planOf([spec], [mobile("+1 4255550199")]);
+    // +1 425 555 0210 masks to +1 ••••••••10 as well.
+    const now = planOf(
+      [{ upn: ADELE, authentication: { mobile: "+1 425 555 0210" } }],
+      [mobile("+1 4255550199")],
+    );
+    expect(verdict(comparePlans(written(plan), now))).toEqual({
+      kind: "refused",
+      reason: "the repository now asks for another value, not the reviewed value",
+    });
+  });
+
+  it("with a digest key, calls stale a tenant number changed to one with the same mask", () => {
+    const plan = planOf([spec], [mobile("+1 4255550199")], "key");
+    // +1 4255550299 masks to +1 ••••••••99 as well; only the keyed digest of the tenant value tells.
+    const moved = planOf([spec], [mobile("+1 4255550299")], "key");
+    expect(verdict(comparePlans(written(plan), moved))).toEqual({
+      kind: "stale",
+      reason: "authentication.mobile was changed in the tenant since the plan",
+    });
+  });
+
+  it("compares a photo's tenant side by its etag alone: a hash recomputed for the same etag is no move", () => {
+    const photoSpec: ProfileSpec = { upn: ADELE, photo: { file: "photos/adele.jpg" } };
+    const old = { etag: "W/1", hash: "0f0f0f0f0f0f0f0f", width: 96, height: 96 };
+    const plan = planOf([photoSpec], [adele({ photo: old })]);
+    const rehashed = planOf([photoSpec], [adele({ photo: { ...old, hash: "0f0f0f0f0f0f0f00" } })]);
+    expect(kinds(comparePlans(saved(plan), rehashed))).toEqual([["apply"]]);
+    // A first photo: the tenant side is empty, and stays so.
+    const first = planOf([photoSpec], [adele({ photo: null })]);
+    expect(kinds(comparePlans(saved(first), first))).toEqual([["apply"]]);
+  });
+
+  it("shows a tenant value cleared since the plan as none", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    const cleared = planOf([wantTitle], [adele({ properties: {} })]);
+    expect(verdict(comparePlans(saved(plan), cleared))).toEqual({
+      kind: "stale",
+      reason: 'jobTitle is now none, the plan expected "Sales Associate"',
+    });
+  });
+
+  it("refuses, not calls stale, a change the repository dropped while it skips another of the user's", () => {
+    const plan = planOf([wantTitle], [adele()]);
+    // The profile now sets department instead, which the user, synced since, masters on premises.
+    const now = planOf(
+      [{ upn: ADELE, attributes: { department: "Sales" } }],
+      [adele({ onPremisesSyncEnabled: true })],
+    );
+    expect(now.plan.users[0]?.skipped.map((c) => c.path)).toEqual(["department"]);
+    expect(verdict(comparePlans(saved(plan), now))).toEqual({
+      kind: "refused",
+      reason: "the repository no longer asks for this change",
+    });
+  });
+
+  it("counts a UPN change done by the tenant's UPN, not by a property of that name", () => {
+    const rename = planOf([{ upn: "adele.vance@contoso.com", id: "id-adele" }], [adele()]);
+    expect(rename.plan.users[0]?.changes[0]).toMatchObject({
+      path: "userPrincipalName",
+      after: "adele.vance@contoso.com",
+    });
+    // A plan file whose rename asks for the UPN the tenant already has (in another letter case).
+    const edited = saved(rename);
+    (edited.users[0]?.changes[0] as Change).after = "adelev@CONTOSO.com";
+    const now = planOf([{ upn: ADELE, id: "id-adele" }], [adele()]);
+    expect(verdict(comparePlans(edited, now))).toEqual({ kind: "done" });
   });
 });

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { serializePlan } from "../../src/plan/document.js";
+import { planDigest, serializePlan } from "../../src/plan/document.js";
 import { maskAuthValue } from "../../src/plan/mask.js";
 import type { Plan } from "../../src/plan/types.js";
 import { planDocumentErrors } from "../../src/source/schema.js";
@@ -70,5 +71,50 @@ describe("serializePlan", () => {
     expect(json.replace(/\D/g, "")).not.toContain(PHONE_AFTER.replace(/\D/g, "").slice(1));
     expect(json).not.toContain(EMAIL_AFTER);
     expect(json).toContain('"a•••@personal.example"');
+  });
+});
+
+describe("serializePlan, keys the schema does not name", () => {
+  it("writes them after the known keys, in alphabetical order whatever the build order", () => {
+    const p = plan();
+    const value = { zeta: 1, costCenter: "CC-1", alpha: 2, division: "Retail" };
+    const withValue = {
+      ...p,
+      users: [
+        {
+          userPrincipalName: "AdeleV@contoso.com",
+          id: "id-adele",
+          file: "profiles/adele.yaml",
+          roles: [],
+          onPremisesSyncEnabled: false,
+          changes: [
+            {
+              kind: "attribute",
+              action: "add",
+              path: "employeeOrgData",
+              before: null,
+              after: value,
+              source: { file: "profiles/adele.yaml", line: 3, col: 1 },
+              sensitive: false,
+            },
+          ],
+          skipped: [],
+        },
+      ],
+    } as Plan;
+    const after = JSON.parse(serializePlan(withValue)).users[0].changes[0].after;
+    expect(Object.keys(after)).toEqual(["alpha", "costCenter", "division", "zeta"]);
+  });
+});
+
+describe("planDigest", () => {
+  it("is sha256: and the hex SHA-256 of the document exactly as written", () => {
+    const p = samplePlan();
+    const bytes = serializePlan(p);
+    const digest = planDigest(p);
+    expect(digest).toBe(`sha256:${createHash("sha256").update(bytes, "utf8").digest("hex")}`);
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(planDigest(reversedKeys(p) as Plan)).toBe(digest);
+    expect(planDigest({ ...p, createdAt: "2025-01-15T09:30:00.001Z" })).not.toBe(digest);
   });
 });

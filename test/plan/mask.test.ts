@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskAuthValue } from "../../src/plan/mask.js";
+import { isAuthPath, maskAuthValue } from "../../src/plan/mask.js";
 
 describe("maskAuthValue", () => {
   it("keeps the country code and the last two digits of Graph's canonical form", () => {
@@ -51,5 +51,32 @@ describe("maskAuthValue", () => {
   it("keeps only the first character of an e-mail's local part", () => {
     expect(maskAuthValue("authentication.email", "no-at-sign")).toBe("n•••");
     expect(maskAuthValue("authentication.email", '"a@b"@example.com')).toBe('"•••@example.com');
+  });
+
+  it("masks an address whose local part is empty to the mask and the domain", () => {
+    expect(maskAuthValue("authentication.email", "@example.com")).toBe("•••@example.com");
+    expect(maskAuthValue("authentication.email", "x")).toBe("x•••");
+  });
+
+  it("gives null for a value that is absent, not the mask of a malformed one", () => {
+    expect(maskAuthValue("authentication.mobile", undefined)).toBeNull();
+    expect(maskAuthValue("authentication.email", undefined)).toBeNull();
+  });
+
+  it("in an unparsable number, keeps a country code only at the start (after spaces), and only digits", () => {
+    expect(maskAuthValue("authentication.mobile", "  +1 2345")).toBe("+1 ••45");
+    expect(maskAuthValue("authentication.mobile", "0 +1 2345")).toBe("••••45");
+    expect(maskAuthValue("authentication.mobile", "x +44 123456")).toBe("••••••56");
+    expect(maskAuthValue("authentication.mobile", "4255550199")).toBe("••••••••99");
+    expect(maskAuthValue("authentication.mobile", "4255550110 ext")).toBe("••••••••10");
+  });
+});
+
+describe("isAuthPath", () => {
+  it("is true for the paths of authentication methods only", () => {
+    expect(isAuthPath("authentication.mobile")).toBe(true);
+    expect(isAuthPath("authentication.email")).toBe(true);
+    expect(isAuthPath("mobilePhone")).toBe(false);
+    expect(isAuthPath("extension.authentication.")).toBe(false);
   });
 });

@@ -991,6 +991,49 @@ describe("plan.yml scripts", () => {
       expect(body).toContain("https://github.com/contoso/people/actions/runs/4242");
     });
 
+    // The footer's longest form, worked out by hand from the script: 304 characters of fixed text,
+    // the commit (12 of the 40 hex digits), the outcome (at most "roster plan failed (exit code
+    // none)", 35), the run URL (`https://github.com/` 19 + owner 39 + `/` 1 + repository 100 +
+    // `/actions/runs/` 14 + run id 19 digits, an int64 = 192) and the artifact URL as
+    // actions/upload-artifact forms it (the run URL + `/artifacts/` 11 + artifact id 19 digits =
+    // 222): 304 + 12 + 35 + 192 + 222 = 765. roster's markdown cap (test/render/markdown.test.ts)
+    // must leave at least this much of GitHub's 65,536, or the script cuts the plan's end.
+    it("adds a footer of at most 765 characters: a plan of 65,536 - 765 is posted whole, one more is cut", async () => {
+      const owner = "o".repeat(39); // GitHub's longest user or organization name
+      const repo = "r".repeat(100); // GitHub's longest repository name
+      const runId = 9_000_000_000_000_000_000; // 19 digits, as long as an int64 gets
+      const artifactUrl = `https://github.com/${owner}/${repo}/actions/runs/${runId}/artifacts/${"9".repeat(19)}`;
+      const longest = {
+        repo: { owner, repo },
+        runId,
+        serverUrl: "https://github.com",
+        payload: { pull_request: { number: 7, head: { sha: "f".repeat(40) } } },
+      };
+      const post = async (markdown: string) => {
+        const github = new FakeGitHub();
+        const file = join(dir, "plan-longest.md");
+        writeFileSync(file, markdown);
+        // No exit code recorded: the outcome reads "roster plan failed (exit code none)", its longest.
+        await runGithubScript(
+          script,
+          { github, context: longest, core: fakeCore() },
+          { PLAN_EXIT_CODE: "", PLAN_MARKDOWN: file, ARTIFACT_URL: artifactUrl },
+        );
+        return github.comments[0]!.body;
+      };
+      const fits = `${PLAN_MARKER}\n${"x".repeat(65_536 - 765 - PLAN_MARKER.length - 1)}`;
+      const body = await post(fits);
+      expect(body.startsWith(fits)).toBe(true);
+      expect(body.length - fits.length).toBe(765);
+      expect(body.length).toBe(65_536);
+      expect(body).toContain("roster plan failed (exit code none)");
+      expect(body).toContain(`[\`roster-plan\` artifact](${artifactUrl})`);
+      expect(body).not.toContain("cut to fit");
+      const over = await post(`${fits}x`);
+      expect(over).toContain("cut to fit");
+      expect(over.length).toBeLessThanOrEqual(65_536);
+    });
+
     it("keeps the marker and stays within 65,536 characters", async () => {
       const github = new FakeGitHub();
       await run(github, `${PLAN_MARKER}\n${"x".repeat(70_000)}`, "2");

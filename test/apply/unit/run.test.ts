@@ -348,3 +348,73 @@ describe("applyPlan with a saved plan", () => {
     expect(statuses(report)).toEqual([`${ADELE}: applied`, `${ALEX}: applied`]);
   });
 });
+
+describe("applyPlan: conditions on both sides", () => {
+  // Adele synced from on-premises AD: her jobTitle is only a skipped change.
+  const syncedAdele = (): ActualUser[] => [
+    user({
+      userPrincipalName: ADELE,
+      id: "id-adele",
+      onPremisesSyncEnabled: true,
+      properties: { jobTitle: "Sales Associate" },
+    }),
+    user({ userPrincipalName: ALEX, id: "id-alex", properties: { department: "Retail" } }),
+  ];
+
+  it("re-reads and counts toward the mass-change limit only users with changes, not those with only skips", async () => {
+    const { run, replans, fresh } = setup({ users: syncedAdele, config: { limits: { maxUsersChanged: 1 } } });
+    const plan = savedCopy(fresh());
+    expect(plan.users.map((u) => [u.userPrincipalName, u.changes.length, u.skipped.length])).toEqual([
+      [ADELE, 0, 1],
+      [ALEX, 1, 0],
+    ]);
+    const report = await run({ saved: { plan, file: "plan.json" } });
+    expect(report.refusal).toBeUndefined();
+    expect(replans).toEqual([new Set(["id-alex"])]);
+    expect(report.outcome).toBe("applied");
+  });
+
+  it("refuses when the repository and tenant now give a plan with errors", async () => {
+    const { fresh } = setup();
+    const plan = savedCopy(fresh());
+    const broken = setup({ profiles: [...BOTH, { upn: "ghost@contoso.com" }] });
+    const report = await broken.run({ saved: { plan, file: "plan.json" } });
+    expect(report.refusal).toBe(
+      "the repository and tenant now give a plan with an error (user ghost@contoso.com does not exist in the tenant (roster does not create accounts)); make a new plan",
+    );
+    expect(broken.writes).toEqual([]);
+  });
+
+  it("counts refused changes in the plural", async () => {
+    const { run, fresh } = setup();
+    const plan = savedCopy(fresh(), (p) => {
+      p.users[0]!.changes[0]!.after = "Chief Executive Officer";
+      p.users[1]!.changes[0]!.after = "Board";
+    });
+    expect((await run({ saved: { plan, file: "plan.json" } })).refusal).toBe(
+      "2 changes of the plan are not what the repository asks for (the plan file or the repository was edited since the review); nothing was applied, make a new plan",
+    );
+  });
+
+  it("refuses an unkeyed plan when a key is set if any change of any user is an authentication method", async () => {
+    const mixed = setup({
+      profiles: [
+        { upn: ADELE, attributes: { jobTitle: "Account Executive" } },
+        {
+          upn: ALEX,
+          attributes: { department: "Sales" },
+          authentication: { email: "alex@personal.example" },
+        },
+      ],
+      session: { digestKeyId: "0123456789ab" },
+    });
+    const plan = savedCopy(mixed.fresh());
+    expect(plan.users.map((u) => u.changes.map((c) => c.kind))).toEqual([
+      ["attribute"],
+      ["attribute", "authMethod"],
+    ]);
+    expect((await mixed.run({ saved: { plan, file: "plan.json" } })).refusal).toBe(
+      "the plan's authentication changes carry no keyed digests, but ROSTER_DIGEST_KEY is set: make a new plan with it",
+    );
+  });
+});
