@@ -8,7 +8,7 @@
 
 /** The profile schema's pattern for a UPN (`userPrincipalName`, `manager`). */
 export const UPN_PATTERN =
-  "^[A-Za-z0-9'._!#^~-]{0,63}[A-Za-z0-9'_!#^~-]@(?=[^@]{1,48}$)[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$";
+  "^\\$?[A-Za-z0-9'._!#^~-]{0,63}[A-Za-z0-9'_!#^~-]@(?=[^@]{1,48}$)[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$";
 
 const ALLOWED_BEFORE_AT = /^[A-Za-z0-9'._!#^~-]+$/;
 
@@ -17,9 +17,12 @@ export function upnProblem(upn: string): string | undefined {
   const at = upn.indexOf("@");
   if (at <= 0 || at !== upn.lastIndexOf("@")) return "is not a user principal name (name@domain)";
   const name = upn.slice(0, at);
+  // A `$` may begin it: Graph holds such UPNs (learn.microsoft.com/graph/api/user-get shows
+  // `/users('$AdeleVance@contoso.com')`), though the username policy does not list the character.
+  const rest = name.startsWith("$") ? name.slice(1) : name;
   const domain = upn.slice(at + 1);
-  if (!ALLOWED_BEFORE_AT.test(name)) {
-    const refused = [...new Set([...name].filter((c) => !ALLOWED_BEFORE_AT.test(c)))];
+  if (!ALLOWED_BEFORE_AT.test(rest)) {
+    const refused = [...new Set([...rest].filter((c) => !ALLOWED_BEFORE_AT.test(c)))];
     return `has characters Graph refuses before the @ (${refused.map((c) => JSON.stringify(c)).join(", ")}): only A-Z a-z 0-9 ' . - _ ! # ^ ~ are allowed`;
   }
   if (name.endsWith(".")) return 'has a "." right before the @, which Graph refuses';

@@ -10,6 +10,7 @@ import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { HTTP_TO_HTTPS } from "./errors.js";
 import { plainHeaders } from "./headers.js";
 import { CallOptions } from "./middleware.js";
+import { isIdempotent } from "./retry.js";
 import type { Semaphore } from "./semaphore.js";
 
 export interface TransportOptions {
@@ -62,7 +63,9 @@ export class NodeTransport implements Middleware {
       throw Object.assign(new Error("the Graph client is closed"), { code: CLIENT_CLOSED });
     }
     try {
-      context.response = await this.#send(url, options.method ?? "GET", headers, body ?? undefined);
+      const method = options.method ?? "GET";
+      const repeatable = isIdempotent(method, call?.idempotent === true);
+      context.response = await this.#send(url, method, headers, body ?? undefined, repeatable);
     } catch (error) {
       throw await this.#explain(url, error);
     } finally {
@@ -93,14 +96,45 @@ export class NodeTransport implements Middleware {
     this.#http.destroy();
   }
 
-  #send(url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined) {
+  /**
+   * Sends the request, and once more when it met a kept-alive socket the server had closed while it
+   * sat idle. Node's http docs (agent `keepAlive`, `request.reusedSocket`) name that race: a server
+   * may close an idle connection just as the next request is written to it, which then fails with
+   * ECONNRESET, and they recommend sending it again. Only a reused socket that was reset before any
+   * byte of an answer came counts, and only once, on whatever socket the agent hands out next.
+   * Only a request that may be repeated (retry.ts's isIdempotent) is sent again: the same reset
+   * also ends a connection the server dropped after reading the request, which no client can tell
+   * apart, and a create sent twice would create twice. A lost POST stays the caller's to settle
+   * (apply re-reads before it sends a create again). Any other failure is retry.ts's to judge.
+   */
+  async #send(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    repeatable: boolean,
+  ) {
+    try {
+      return await this.#sendOnce(url, method, headers, body);
+    } catch (error) {
+      if (!(error instanceof StaleSocket) || !repeatable || this.#closed) throw unwrap(error);
+      return this.#sendOnce(url, method, headers, body).catch((again: unknown) =>
+        Promise.reject(unwrap(again)),
+      );
+    }
+  }
+
+  #sendOnce(url: string, method: string, headers: Record<string, string>, body: string | Buffer | undefined) {
     const target = new URL(url);
     const secure = target.protocol === "https:";
     const request = secure ? https.request : http.request;
     const payload = typeof body === "string" ? Buffer.from(body) : body;
     if (payload) headers["content-length"] = String(payload.length);
     return new Promise<Response>((resolve, reject) => {
+      // Whether any byte of an answer came on this request's socket: then it reached the server.
+      let answered = false;
       const req = request(target, { method, headers, agent: secure ? this.#https : this.#http }, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);
@@ -133,10 +167,32 @@ export class NodeTransport implements Middleware {
           Object.assign(new Error(`no response within ${this.#timeoutMs} ms`), { code: "ETIMEDOUT" }),
         );
       });
-      req.on("error", reject);
+      req.on("socket", (socket) => {
+        const heard = () => {
+          answered = true;
+        };
+        socket.on("data", heard);
+        // The socket outlives the request in the agent's pool: the listener goes with the request.
+        req.once("close", () => socket.off("data", heard));
+      });
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        reject(req.reusedSocket && !answered && error.code === "ECONNRESET" ? new StaleSocket(error) : error);
+      });
       req.end(payload);
     });
   }
+}
+
+/** A reset on a reused kept-alive socket before any byte of an answer: see NodeTransport#send. */
+class StaleSocket extends Error {
+  constructor(readonly error: NodeJS.ErrnoException) {
+    super("a kept-alive socket the server had closed");
+  }
+}
+
+/** The error itself, out of its {@link StaleSocket} wrapper. */
+function unwrap(error: unknown): unknown {
+  return error instanceof StaleSocket ? error.error : error;
 }
 
 /**

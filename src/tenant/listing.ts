@@ -140,11 +140,14 @@ export async function listUsers(graph: TenantGraph, request: ListingRequest): Pr
     tenantUsers ?? countUsers(graph),
   ]);
   const listed = unique(listedParts.flat());
-  if (listed.length >= counted) return { users: listed, managersExpanded: expand, total: listed.length };
-  // Fewer users than Graph counts: a UPN outside the documented characters, or a count index that
-  // has not caught up with a deletion. Either way, the whole listing is the answer.
+  if (listed.length === counted) return { users: listed, managersExpanded: expand, total: listed.length };
+  // The parts and the count disagree. Fewer users than counted: a UPN outside the characters the
+  // parts cover, or a count index behind a deletion. More: a count index behind a creation, which
+  // can as well hide a part that came back short. `/users/$count` is eventually consistent, so
+  // neither side proves the other; reading the tenant whole costs time, missing a user costs a
+  // wrong plan, so any difference is settled by the whole listing.
   request.progress?.(
-    `the split listing found ${listed.length} of ${counted} users; listing the tenant whole`,
+    `the split listing found ${listed.length} users where Graph counts ${counted}; listing the tenant whole`,
   );
   const whole = await chain(graph, query({ expand }), {}, counter(request.progress));
   return { users: whole, managersExpanded: expand, total: whole.length };

@@ -7,12 +7,14 @@
 // Together the parts must hold every user exactly once. Prefixes never overlap, and at each level
 // they run over every character a UPN may hold: "Only the following characters are allowed A - Z,
 // a - z, 0 - 9, ' . - _ ! # ^ ~" (learn.microsoft.com/graph/api/resources/user, userPrincipalName),
-// plus `@` after the first. Should Graph ever hold a UPN outside that set, the listing's total
-// would fall short of `/users/$count` and the reader lists the tenant whole instead (listing.ts).
-// Pure: no I/O.
+// plus `$`, which that list omits but Graph holds at the start of a UPN (the user-get page,
+// learn.microsoft.com/graph/api/user-get: "When the userPrincipalName begins with a `$`
+// character…"), and `@` after the first. Should Graph ever hold a UPN outside that set, the
+// listing's total would differ from `/users/$count` and the reader lists the tenant whole instead
+// (listing.ts). Pure: no I/O.
 
 /** Characters a UPN may start with, lower-cased (Graph compares UPNs without regard to case). */
-export const UPN_FIRST_CHARACTERS: readonly string[] = [..."abcdefghijklmnopqrstuvwxyz0123456789'.-_!#^~"];
+export const UPN_FIRST_CHARACTERS: readonly string[] = [..."abcdefghijklmnopqrstuvwxyz0123456789'.-_!#^~$"];
 /** Characters a UPN may hold after the first: the same and the `@` before the domain. */
 const UPN_NEXT_CHARACTERS: readonly string[] = [...UPN_FIRST_CHARACTERS, "@"];
 

@@ -134,9 +134,20 @@ export function userSelect(profiles: readonly DesiredProfile[]): string[] {
   return [...new Set(select)];
 }
 
-/** How a profile names its user in a URL: by object id when it has one (a pending rename), else by UPN. */
+/** How a profile names its user: by object id when it has one (a pending rename), else by UPN. */
 export function userKey(profile: DesiredProfile): string {
-  return encodeURIComponent(profile.id?.value ?? profile.userPrincipalName.value);
+  return profile.id?.value ?? profile.userPrincipalName.value;
+}
+
+/**
+ * The path of a user by object id or UPN. A UPN beginning with `$` is written `/users('$x@y.com')`,
+ * its quotes doubled: Graph answers `/users/$x@y.com` with 400, the `$` read as a system query
+ * option (learn.microsoft.com/graph/api/user-get, HTTP request). Graph documents that form for
+ * such UPNs only, so every other key keeps the slash form.
+ */
+export function userPath(key: string): string {
+  if (!key.startsWith("$")) return `/users/${encodeURIComponent(key)}`;
+  return `/users('$${encodeURIComponent(key.slice(1)).replaceAll("'", "''")}')`;
 }
 
 export function toActualUser(u: GraphUser, managersExpanded: boolean): ActualUser {
@@ -189,14 +200,14 @@ export function detailRequests(
 ): DetailRequest[] {
   const requests: DetailRequest[] = [];
   for (const profile of profiles) {
-    const key = userKey(profile);
+    const user = userPath(userKey(profile));
     if (what.manager && profile.manager !== undefined)
-      requests.push({ profile, slot: "manager", url: `/users/${key}/manager?$select=id,userPrincipalName` });
+      requests.push({ profile, slot: "manager", url: `${user}/manager?$select=id,userPrincipalName` });
     if (what.photo && profile.photo !== undefined)
-      requests.push({ profile, slot: "photo", url: `/users/${key}/photo` });
+      requests.push({ profile, slot: "photo", url: `${user}/photo` });
     if (what.authentication && Object.keys(profile.authentication).length > 0) {
-      requests.push({ profile, slot: "phones", url: `/users/${key}/authentication/phoneMethods` });
-      requests.push({ profile, slot: "emails", url: `/users/${key}/authentication/emailMethods` });
+      requests.push({ profile, slot: "phones", url: `${user}/authentication/phoneMethods` });
+      requests.push({ profile, slot: "emails", url: `${user}/authentication/emailMethods` });
     }
   }
   return requests;
@@ -250,7 +261,7 @@ export async function readPhotoHashes(
   if (toFetch.length === 0) return;
   options.progress?.(`downloading ${toFetch.length} photos to compare`);
   const bytes = await graph.batch(
-    toFetch.map(({ profile }) => ({ method: "GET", url: `/users/${userKey(profile)}/photo/$value` })),
+    toFetch.map(({ profile }) => ({ method: "GET", url: `${userPath(userKey(profile))}/photo/$value` })),
   );
   for (const [i, result] of bytes.entries()) {
     const { photo } = toFetch[i] as (typeof toFetch)[number];

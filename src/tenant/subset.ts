@@ -1,6 +1,6 @@
 // Reads a part of the users, never listing the tenant: `roster plan --changed-since` reads the
 // users whose desired state changed, `roster apply` the users of the plan it carries out. One set
-// of JSON batches holds everything: each user by id or UPN (`GET /users/{key}?$select=…`), its
+// of JSON batches holds everything: each user by id or UPN (`GET /users/{key}?$select=…`, `/users('$…')` for a UPN that begins with `$`), its
 // manager, photo metadata and authentication methods where its profile manages them, the existence
 // of the managers the profiles name, and the directory roles (privileged users are judged as in a
 // full read). What a part cannot tell, the number of unmanaged users, is left unknown.
@@ -21,6 +21,7 @@ import {
   readProfileDetails,
   toActualUser,
   userKey,
+  userPath,
   userSelect,
 } from "./read.js";
 import { applyRoles, ROLE_REQUESTS, readRoles } from "./roles.js";
@@ -62,12 +63,13 @@ export async function readTenantSubset(
     const upn = profile.manager?.value;
     if (typeof upn !== "string") continue;
     const managerProfile = byUpn.get(upn.toLowerCase());
-    const key = managerProfile ? userKey(managerProfile) : encodeURIComponent(upn);
+    const key = managerProfile ? userKey(managerProfile) : upn;
     if (!wantedKeys.has(key)) managerKeys.add(key);
   }
 
-  for (const id of options.userIds ?? []) wantedKeys.add(encodeURIComponent(id));
+  for (const id of options.userIds ?? []) wantedKeys.add(id);
   for (const key of wantedKeys) managerKeys.delete(key);
+  const lookupKeys = [...wantedKeys, ...managerKeys];
   const lookups: BatchGet[] = [
     ...[...wantedKeys].map((key) => lookup(key, select, scope)),
     ...[...managerKeys].map((key) => lookup(key, "id,userPrincipalName", scope)),
@@ -90,7 +92,7 @@ export async function readTenantSubset(
   const users: ActualUser[] = [];
   const seen = new Set<string>();
   found.forEach((result, i) => {
-    const user = userOf(result, scope !== undefined, lookups[i] as BatchGet);
+    const user = userOf(result, scope !== undefined, lookupKeys[i] as string);
     if (!user || seen.has(user.id.toLowerCase())) return;
     seen.add(user.id.toLowerCase());
     users.push(toActualUser(user, false));
@@ -120,10 +122,10 @@ export async function readTenantSubset(
   return { tenant, profiles };
 }
 
-/** A user by key; under a scope filter, only when the user is in scope (as in a full read). */
+/** A user by id or UPN; under a scope filter, only when the user is in scope (as in a full read). */
 function lookup(key: string, select: string, scope: string | undefined): BatchGet {
-  if (scope === undefined) return { method: "GET", url: `/users/${key}?$select=${select}` };
-  const value = decodeURIComponent(key).replaceAll("'", "''");
+  if (scope === undefined) return { method: "GET", url: `${userPath(key)}?$select=${select}` };
+  const value = key.replaceAll("'", "''");
   const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
   const filter = `(${scope}) and ${byId ? "id" : "userPrincipalName"} eq '${value}'`;
   return {
@@ -133,10 +135,9 @@ function lookup(key: string, select: string, scope: string | undefined): BatchGe
   };
 }
 
-function userOf(result: BatchGetResult, listed: boolean, item: BatchGet): GraphUser | undefined {
+function userOf(result: BatchGetResult, listed: boolean, key: string): GraphUser | undefined {
   if (result.status === 404) return undefined;
   if (result.status !== 200) {
-    const key = decodeURIComponent(item.url.split(/[/?]/)[2] ?? "");
     throw itemError("user", { userPrincipalName: key }, result);
   }
   if (!listed) return result.body as GraphUser;

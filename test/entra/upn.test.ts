@@ -7,6 +7,7 @@ describe("upnProblem (Entra ID's username policies)", () => {
     "o'brien@contoso.com",
     "a.b-c_d!e#f^g~h@contoso.onmicrosoft.com",
     "_x_@contoso.com",
+    "$svc@contoso.com",
     `${"a".repeat(64)}@contoso.com`,
     `a@${"d".repeat(40)}.example`,
   ])("accepts %s (and so does the schema's pattern)", (upn) => {
@@ -22,6 +23,10 @@ describe("upnProblem (Entra ID's username policies)", () => {
     [
       "ad ele@contoso.com",
       'has characters Graph refuses before the @ (" "): only A-Z a-z 0-9 \' . - _ ! # ^ ~ are allowed',
+    ],
+    [
+      "ad$ele@contoso.com",
+      'has characters Graph refuses before the @ ("$"): only A-Z a-z 0-9 \' . - _ ! # ^ ~ are allowed',
     ],
     ["adele.@contoso.com", 'has a "." right before the @, which Graph refuses'],
     [`${"a".repeat(65)}@contoso.com`, "has 65 characters before the @; Graph allows at most 64"],

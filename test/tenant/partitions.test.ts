@@ -9,7 +9,7 @@ import {
 } from "../../src/tenant/partitions.js";
 
 const upnCharacter = fc.constantFrom(
-  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.-_!#^~",
+  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.-_!#^~$",
 );
 const upn = fc
   .tuple(
@@ -55,8 +55,24 @@ describe("upnPartitions", () => {
     ]);
   });
 
-  it("starts from the characters the user resource documents for UPNs", () => {
-    expect(UPN_FIRST_CHARACTERS.join("")).toBe("abcdefghijklmnopqrstuvwxyz0123456789'.-_!#^~");
+  it("starts from the characters the user resource documents for UPNs, and the $ user-get documents", () => {
+    expect(UPN_FIRST_CHARACTERS.join("")).toBe("abcdefghijklmnopqrstuvwxyz0123456789'.-_!#^~$");
+  });
+
+  it("covers a UPN beginning with $ exactly once beside 400 sharing a prefix", () => {
+    const known = [...Array.from({ length: 400 }, (_, i) => `user${i}@contoso.com`), "$svc@contoso.com"];
+    const parts = upnPartitions(known, 4);
+    expect(partsHolding(parts, "$svc@contoso.com")).toHaveLength(1);
+    expect(parts.reduce((sum, p) => sum + p.expected, 0)).toBe(401);
+  });
+
+  it("covers every character a UPN may begin with exactly once", () => {
+    const parts = upnPartitions(
+      Array.from({ length: 400 }, (_, i) => `user${i}@contoso.com`),
+      4,
+    );
+    for (const first of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.-_!#^~$")
+      expect(partsHolding(parts, `${first}x@contoso.com`)).toHaveLength(1);
   });
 
   it("writes a part as startswith clauses joined by or, doubling quotes", () => {

@@ -92,7 +92,7 @@ describe("reading managers", () => {
   });
 });
 
-describe("a split listing that falls short of the tenant's $count", () => {
+describe("a split listing that disagrees with the tenant's $count", () => {
   // 15,936 users, 664 for each of the letters a to x (as in test/plan-integration/requests.test.ts,
   // where the split is 8 parts of 2 pages), and one user whose UPN starts with a character Graph's
   // documentation does not allow, so that no startswith part holds it. The emulator refuses such a
@@ -104,9 +104,12 @@ describe("a split listing that falls short of the tenant's $count", () => {
   const upns = [...Array.from({ length: n }, (_, i) => upnOf(i)), "+plus@contoso.com"];
 
   /** Pages of $top users, `startswith(userPrincipalName,'…')` clauses joined by `or`, and $count. */
-  function listingGraph(): TenantGraph & { requests: string[] } {
+  function listingGraph(
+    tenantUpns: readonly string[] = upns,
+    countBehind = 0,
+  ): TenantGraph & { requests: string[] } {
     const requests: string[] = [];
-    const users = upns.map((upn, i) => ({ id: `id-${i}`, userPrincipalName: upn }));
+    const users = tenantUpns.map((upn, i) => ({ id: `id-${i}`, userPrincipalName: upn }));
     return {
       requests,
       maxInFlight: 8,
@@ -133,7 +136,7 @@ describe("a split listing that falls short of the tenant's $count", () => {
       },
       async get<T>(path: string): Promise<T> {
         requests.push(`GET ${path}`);
-        return String(users.length) as T;
+        return String(users.length - countBehind) as T;
       },
       async batch(items: readonly { url: string }[]): Promise<BatchGetResult[]> {
         if (isRoleBatch(items)) return roleAnswers(items, requests);
@@ -153,7 +156,9 @@ describe("a split listing that falls short of the tenant's $count", () => {
       files: [],
     };
     const tenant = await readTenant(graph, state, { ...options, progress: (line) => lines.push(line) });
-    expect(lines).toContain("the split listing found 15936 of 15937 users; listing the tenant whole");
+    expect(lines).toContain(
+      "the split listing found 15936 users where Graph counts 15937; listing the tenant whole",
+    );
     expect(tenant.usersInScope).toBe(15937);
     expect(tenant.byUpn.get("+plus@contoso.com")?.id).toBe("id-15936");
     const listings = graph.requests.filter((r) => r.startsWith("GET /users?"));
@@ -161,5 +166,40 @@ describe("a split listing that falls short of the tenant's $count", () => {
     expect(listings.filter((r) => r.includes("startswith"))).toHaveLength(16);
     expect(listings.filter((r) => !r.includes("startswith"))).toHaveLength(16);
     expect(graph.requests.filter((r) => r === "GET /users/$count")).toHaveLength(1);
+  });
+
+  it("lists the tenant whole when the parts hold more users than Graph counts", async () => {
+    // The count is 2 behind two creations; the parts miss "+plus" and so come back 1 over it.
+    const graph = listingGraph(upns, 2);
+    const lines: string[] = [];
+    const state: DesiredState = {
+      root: "/repo",
+      config: config({}),
+      profiles: Array.from({ length: n }, (_, i) => profile({ upn: upnOf(i) })),
+      files: [],
+    };
+    const tenant = await readTenant(graph, state, { ...options, progress: (line) => lines.push(line) });
+    expect(lines).toContain(
+      "the split listing found 15936 users where Graph counts 15935; listing the tenant whole",
+    );
+    expect(tenant.byUpn.get("+plus@contoso.com")?.id).toBe("id-15936");
+    expect(tenant.usersInScope).toBe(15937);
+  });
+
+  it("finds a UPN beginning with $ in the split listing", async () => {
+    const graph = listingGraph([...upns.slice(0, n), "$svc@contoso.com"]);
+    const lines: string[] = [];
+    const state: DesiredState = {
+      root: "/repo",
+      config: config({}),
+      profiles: Array.from({ length: n }, (_, i) => profile({ upn: upnOf(i) })),
+      files: [],
+    };
+    const tenant = await readTenant(graph, state, { ...options, progress: (line) => lines.push(line) });
+    expect(lines.filter((line) => line.includes("listing the tenant whole"))).toEqual([]);
+    expect(tenant.byUpn.get("$svc@contoso.com")?.id).toBe("id-15936");
+    expect(tenant.usersInScope).toBe(15937);
+    const listings = graph.requests.filter((r) => r.startsWith("GET /users?"));
+    expect(listings.filter((r) => !r.includes("startswith"))).toHaveLength(0);
   });
 });

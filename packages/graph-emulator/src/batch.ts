@@ -9,6 +9,7 @@ import { badRequest } from "./errors.js";
 import { isOutlookRequest, OUTLOOK_BATCH_PARALLELISM } from "./outlook.js";
 import { errorBody, type Router, runGraphRequest } from "./pipeline.js";
 import type { EmulatorRequest, EmulatorResponse } from "./types.js";
+import { splitUserKey } from "./user-key.js";
 import { parseJsonBody } from "./validation.js";
 
 const MAX_REQUESTS = 20;
@@ -159,14 +160,16 @@ function innerRequest(outer: EmulatorRequest, item: BatchItem): EmulatorRequest 
   const relative = item.url.replace(/^\/+/, "");
   const url = new URL(relative, `${outer.origin}/v1.0/`);
   const rawPath = url.pathname.startsWith("/v1.0/") ? url.pathname.slice("/v1.0".length) : url.pathname;
-  const segments = rawPath
+  const decoded = rawPath
     .split("/")
     .filter((s) => s !== "")
     .map(safeDecode);
+  const { segments, parenthesized } = splitUserKey(decoded);
   return {
     method: item.method,
-    path: `/${segments.join("/")}`,
+    path: `/${decoded.join("/")}`,
     segments,
+    userKeyParenthesized: parenthesized,
     query: url.searchParams,
     headers: { ...item.headers, authorization: outer.headers.authorization ?? "" },
     body: item.body,

@@ -14,6 +14,7 @@ import { handleOrganizationRequest } from "./organization.js";
 import { handlePhotoRequest } from "./photo.js";
 import { handleRolesRequest } from "./roles.js";
 import type { EmulatorRequest, EmulatorResponse } from "./types.js";
+import { isRefusedSlashKey } from "./user-key.js";
 import { createUser, getUser, listUsers, patchUser, readUser } from "./users.js";
 
 export async function route(ctx: EmulatorContext, req: EmulatorRequest): Promise<EmulatorResponse> {
@@ -61,6 +62,12 @@ async function routeUsers(
     return handleDelta(store, req);
   }
   if (key === "$count" && rest.length === 1) return countUsers(ctx, req);
+  // Graph reads `/users/$x@…` as a system query option and refuses it; `/users('$x@…')` is the way.
+  if (!req.userKeyParenthesized && isRefusedSlashKey(key))
+    throw badRequest(
+      `Invalid request: '${key}' after /users is not a system query option; write a key that begins with $ as /users('${key}').`,
+      "BadRequest",
+    );
   if (next === undefined) {
     if (req.method === "GET") return getUser(store, req, key);
     if (req.method === "PATCH") return patchUser(store, req, key);

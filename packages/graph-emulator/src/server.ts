@@ -9,6 +9,7 @@ import { handleControl } from "./control.js";
 import { DropConnection, errorResponse, JSON_CONTENT_TYPE, runGraphRequest } from "./pipeline.js";
 import { route } from "./router.js";
 import { type Caller, type EmulatorRequest, type EmulatorResponse, GraphHttpError } from "./types.js";
+import { splitUserKey } from "./user-key.js";
 
 /** Large enough for a 20-item batch of base64 photos; photo.ts enforces the 4 MB photo limit itself. */
 const MAX_BODY_BYTES = 150 * 1024 * 1024;
@@ -76,11 +77,12 @@ async function handle(
     );
     return;
   }
-  const segments = url.pathname
+  const decoded = url.pathname
     .slice("/v1.0".length)
     .split("/")
     .filter((s) => s !== "")
     .map(decodeSegment);
+  const { segments, parenthesized } = splitUserKey(decoded);
   const identified = identify(ctx, headers.authorization);
   if (identified instanceof GraphHttpError) {
     const response = errorResponse(
@@ -101,8 +103,9 @@ async function handle(
   }
   const request: EmulatorRequest = {
     method,
-    path: `/${segments.join("/")}`,
+    path: `/${decoded.join("/")}`,
     segments,
+    userKeyParenthesized: parenthesized,
     query: url.searchParams,
     headers,
     body,

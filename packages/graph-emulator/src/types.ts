@@ -8,8 +8,13 @@ export interface EmulatorRequest {
   method: string;
   /** Path after `/v1.0`, e.g. `/users/adele@contoso.com/photo/$value` (percent-decoded). */
   path: string;
-  /** `path` split on `/`, empty segments removed, percent-decoded. */
+  /**
+   * `path` split on `/`, empty segments removed, percent-decoded; a key written `users('…')` is
+   * split into `users` and the key (user-key.ts).
+   */
   segments: string[];
+  /** Whether the user's key was written `/users('…')` rather than `/users/…` (user-key.ts). */
+  userKeyParenthesized?: boolean;
   query: URLSearchParams;
   /** Header names lower-cased. */
   headers: Record<string, string>;

@@ -6,7 +6,8 @@
 //   - one @ only; at most 48 characters after it; 113 in all.
 // The domain part is checked against the tenant's verified domains elsewhere (validation.ts).
 
-const LOCAL = /^[A-Za-z0-9'.\-_!#^~]+$/;
+// A `$` may also begin a UPN: the user-get page shows `/users('$AdeleVance@contoso.com')`.
+const LOCAL = /^\$?[A-Za-z0-9'.\-_!#^~]+$/;
 const DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 /** Why Graph would refuse `upn`, or undefined when it is allowed. */
