@@ -41,19 +41,22 @@ export function renderGroupObject(
   select: readonly string[] | undefined,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { "@odata.type": "#microsoft.graph.group", id: group.id };
-  if (select === undefined || select.includes("*")) {
-    return {
-      ...out,
-      displayName: group.displayName,
-      description: null,
-      groupTypes: [],
-      isAssignableToRole: true,
-      mailEnabled: false,
-      securityEnabled: true,
-    };
-  }
+  if (select === undefined || select.includes("*")) return { ...out, ...groupProperties(group) };
   if (select.includes("displayName")) out.displayName = group.displayName;
   return out;
+}
+
+/** Every property the emulator keeps of a role-assignable group, as Graph names them. */
+function groupProperties(group: StoredGroup): Record<string, unknown> {
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    description: null,
+    groupTypes: [],
+    isAssignableToRole: true,
+    mailEnabled: false,
+    securityEnabled: true,
+  };
 }
 
 /** A role's member or an eligibility's principal, typed by `@odata.type`. */
@@ -158,15 +161,7 @@ function renderListedGroup(
   group: StoredGroup,
   select: readonly string[] | undefined,
 ): Record<string, unknown> {
-  const full: Record<string, unknown> = {
-    id: group.id,
-    displayName: group.displayName,
-    description: null,
-    groupTypes: [],
-    isAssignableToRole: true,
-    mailEnabled: false,
-    securityEnabled: true,
-  };
+  const full = groupProperties(group);
   if (select === undefined) return full;
   return Object.fromEntries(select.map((name) => [name, full[name]]));
 }
