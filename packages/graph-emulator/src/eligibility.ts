@@ -8,7 +8,7 @@
 import { badRequest, methodNotAllowed, segmentNotFound } from "./errors.js";
 import { renderPrincipal } from "./groups.js";
 import { uuidFromName } from "./ids.js";
-import { checkOptions, encodeToken, nextLink, pageStart } from "./odata.js";
+import { checkOptions, encodeToken, nextLink, pageStart, requiredSelectNames } from "./odata.js";
 import { isBuiltInRole, roleTemplateId } from "./roles.js";
 import type { Eligibility, Store } from "./store.js";
 import { type EmulatorRequest, type EmulatorResponse, GraphHttpError } from "./types.js";
@@ -150,11 +150,7 @@ function roleDefinitionOf(role: string): Record<string, unknown> {
 
 function parseInstanceSelect(raw: string | null): (typeof PROPERTIES)[number][] | undefined {
   if (raw === null) return undefined;
-  const names = raw
-    .split(",")
-    .map((name) => name.trim())
-    .filter((name) => name !== "");
-  if (names.length === 0) throw badRequest("Invalid $select: no properties given.", "BadRequest");
+  const names = requiredSelectNames(raw);
   for (const name of names) {
     if (!(PROPERTIES as readonly string[]).includes(name))
       throw badRequest(`Could not find a property named '${name}' on type '${ENTITY}'.`, "BadRequest");

@@ -15,7 +15,15 @@ import {
   segmentNotFound,
   unsupportedQuery,
 } from "./errors.js";
-import { checkOptions, encodeToken, nextLink, pageStart, parseSelect, parseTop } from "./odata.js";
+import {
+  checkOptions,
+  encodeToken,
+  nextLink,
+  pageStart,
+  parseSelect,
+  parseTop,
+  requiredSelectNames,
+} from "./odata.js";
 import type { Principal, Store } from "./store.js";
 import {
   type Caller,
@@ -146,14 +154,10 @@ function listRoleAssignableGroups(store: Store, req: EmulatorRequest): EmulatorR
 
 function parseGroupSelect(raw: string | null): string[] | undefined {
   if (raw === null) return undefined;
-  const names = raw
-    .split(",")
-    .map((name) => name.trim())
-    .filter((name) => name !== "");
+  const names = requiredSelectNames(raw);
   for (const name of names)
     if (!GROUP_PROPERTIES.includes(name))
       throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.group'.`);
-  if (names.length === 0) throw badRequest("Invalid $select: no properties given.", "BadRequest");
   return [...new Set(names)];
 }
 

@@ -44,17 +44,28 @@ export function checkOptions(query: URLSearchParams, allowed: readonly string[])
   }
 }
 
+/** The property names a `$select` lists, trimmed, empty entries dropped (validation is the caller's). */
+export function selectNames(raw: string): string[] {
+  return raw
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
+/** selectNames, where a `$select` naming no property at all is Graph's 400. */
+export function requiredSelectNames(raw: string): string[] {
+  const names = selectNames(raw);
+  if (names.length === 0) throw badRequest("Invalid $select: no properties given.", "BadRequest");
+  return names;
+}
+
 /**
  * `$select` as a list of user property names, or undefined for the default set.
  * `collection` is true for list endpoints, where SharePoint-backed properties give 501.
  */
 export function parseSelect(raw: string | null, collection: boolean): string[] | undefined {
   if (raw === null) return undefined;
-  const names = raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  if (names.length === 0) throw badRequest("Invalid $select: no properties given.", "BadRequest");
+  const names = requiredSelectNames(raw);
   for (const name of names) {
     if (name === "*") continue;
     const spec = propSpec(name);

@@ -5,7 +5,7 @@
 // https://learn.microsoft.com/graph/api/organization-get). `$select` picks properties; an unknown
 // property is Graph's 400.
 import { badRequest, methodNotAllowed, resourceNotFound, segmentNotFound } from "./errors.js";
-import { checkOptions } from "./odata.js";
+import { checkOptions, selectNames } from "./odata.js";
 import type { Store } from "./store.js";
 import type { EmulatorRequest, EmulatorResponse } from "./types.js";
 
@@ -31,10 +31,7 @@ function render(store: Store): Record<string, unknown> {
 
 function select(raw: string | null, organization: Record<string, unknown>): Record<string, unknown> {
   if (raw === null) return organization;
-  const names = raw
-    .split(",")
-    .map((name) => name.trim())
-    .filter((name) => name !== "");
+  const names = selectNames(raw);
   const out: Record<string, unknown> = {};
   for (const name of names) {
     if (!(PROPERTIES as readonly string[]).includes(name)) {
