@@ -11,7 +11,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { caTrustingFetch } from "@roster/graph-emulator";
 import { perUserBaseline } from "./baseline.js";
-import { floorOf, LATENCY_MS, type Work } from "./floor.js";
+import { type Floor, floorOf, LATENCY_MS, type Work } from "./floor.js";
 import {
   type Generated,
   generateTenant,
@@ -380,6 +380,27 @@ function planWork(facts: Facts, kinds: ReturnType<typeof kindsOf>, downloads: bo
   };
 }
 
+/** A run's row: its wall time and requests against the floor of the same work. */
+function measuredRow(
+  users: number,
+  scenario: string,
+  run: RosterRun,
+  kinds: ReturnType<typeof kindsOf>,
+  floor: Floor,
+  loadMs: number,
+): Row {
+  return {
+    users,
+    scenario,
+    wallMs: run.wallMs,
+    floorMs: loadMs + floor.graphMs,
+    requests: kinds.wire,
+    floorRequests: floor.requests,
+    rssMb: run.rssMb,
+    kinds: describeKinds(kinds),
+  };
+}
+
 function planRowOf(
   users: number,
   scenario: string,
@@ -391,16 +412,7 @@ function planRowOf(
 ): Row {
   const kinds = kindsOf(entries);
   const floor = floorOf(planWork(facts, kinds, options.downloads));
-  return {
-    users,
-    scenario,
-    wallMs: run.wallMs,
-    floorMs: loadMs + floor.graphMs,
-    requests: kinds.wire,
-    floorRequests: floor.requests,
-    rssMb: run.rssMb,
-    kinds: describeKinds(kinds),
-  };
+  return measuredRow(users, scenario, run, kinds, floor, loadMs);
 }
 
 function changedSinceRow(
@@ -423,16 +435,7 @@ function changedSinceRow(
     listed: false,
     resourceUnits: 3,
   });
-  return {
-    users,
-    scenario: "plan --changed-since (one profile)",
-    wallMs: run.wallMs,
-    floorMs: loadMs + floor.graphMs,
-    requests: kinds.wire,
-    floorRequests: floor.requests,
-    rssMb: run.rssMb,
-    kinds: describeKinds(kinds),
-  };
+  return measuredRow(users, "plan --changed-since (one profile)", run, kinds, floor, loadMs);
 }
 
 function applyRowOf(
@@ -447,16 +450,7 @@ function applyRowOf(
   work.writes = kinds.writes;
   work.resourceUnits += kinds.writes;
   const floor = floorOf(work);
-  return {
-    users,
-    scenario: "apply (1 % changed)",
-    wallMs: run.wallMs,
-    floorMs: loadMs + floor.graphMs,
-    requests: kinds.wire,
-    floorRequests: floor.requests,
-    rssMb: run.rssMb,
-    kinds: describeKinds(kinds),
-  };
+  return measuredRow(users, "apply (1 % changed)", run, kinds, floor, loadMs);
 }
 
 function markdownTable(): string {
