@@ -26,6 +26,7 @@
 // Values are those of the apply report: authentication methods are already masked there.
 import type { ApplyReport, ChangeOutcome } from "../apply/report.js";
 import { RosterError } from "../errors.js";
+import { INVISIBLE } from "../util/text.js";
 import { Git, GitCommandError } from "./git.js";
 import { readObjects } from "./objects.js";
 import type { ApplyRecordView } from "./types.js";
@@ -128,10 +129,13 @@ function noteValue(change: ChangeOutcome): string | undefined {
   return jsonLine(after);
 }
 
-/** JSON on one line with every invisible or direction-changing character escaped. */
+/**
+ * JSON on one line with every invisible or direction-changing character escaped, as JSON escapes
+ * them (JSON.stringify has already escaped the C0 controls of the class).
+ */
 function jsonLine(value: unknown): string {
   return (JSON.stringify(value) ?? "null").replace(
-    /[\u007f-\u009f\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    INVISIBLE,
     (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
   );
 }
